@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { readConfig } from '../config/index.ts';
+import { EmbargoError } from '../errors.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { createProject, getProject } from '../services/project.service.ts';
+import { openConfiguredDatabase } from '../storage/open-for-config.ts';
+import { printJson, type Output } from './output.ts';
+import type { Run } from './run.ts';
+
+async function withServices<T>(body: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  const config = await readConfig();
+  const database = await openConfiguredDatabase(config);
+  try {
+    return await body({ db: database.db, now: () => new Date(), serverSecret: config.secrets.serverSecret, setupTokenTtlMinutes: config.setupTokenTtlMinutes });
+  } finally {
+    await database.close();
+  }
+}
+
+export function registerProjectCommands(program: Command, run: Run, output: Output): void {
+  const project = program.command('project').description('Manage projects (directly on the configured database)');
+
+  project
+    .command('create')
+    .description('Create a project from a policy file')
+    .requiredOption('--policy <file>', 'policy YAML file')
+    .option('--json', 'print the project as JSON')
+    .action((opts: { policy: string; json?: boolean }) =>
+      run(opts, async () => {
+        const policyYaml = await readFile(opts.policy, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new EmbargoError('not_found', `cannot read policy file ${opts.policy}: ${error.code ?? error.message}`);
+        });
+        const created = await withServices((ctx) => createProject(ctx, { policyYaml, actorId: null }));
+        if (opts.json) printJson(output, { slug: created.slug, name: created.name, policyRevision: created.policyRevision });
+        else output.out.write(`created project ${created.slug} (${created.name})\n`);
+        return 0;
+      }),
+    );
+
+  project
+    .command('export')
+    .description('Print the current policy file of a project')
+    .argument('<slug>', 'project slug')
+    .option('--json', 'print the policy as JSON instead of YAML')
+    .action((slug: string, opts: { json?: boolean }) =>
+      run(opts, async () => {
+        const found = await withServices((ctx) => getProject(ctx, slug));
+        if (opts.json) printJson(output, found.policy);
+        else output.out.write(found.policyYaml.endsWith('\n') ? found.policyYaml : `${found.policyYaml}\n`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,33 @@
+import type { FastifyServerOptions } from 'fastify';
+
+/**
+ * Fields that may hold secrets anywhere in a log object. Pino replaces them
+ * with [redacted] before the line is written, so a careless `log.info(obj)`
+ * cannot leak a token or password.
+ */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.apiToken',
+  '*.secret',
+  '*.serverSecret',
+  '*.encryptionKey',
+  '*.passphrase',
+  '*.signingKeyPassphrase',
+  'secrets',
+];
+
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    serializers: {
+      // Query strings are dropped from logged URLs: they are the usual place a secret ends up by mistake.
+      req: (req: { method: string; url: string; id: string; ip?: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { errorCodes, isEmbargoError, type ErrorCode, type ErrorDetail } from '../../errors.ts';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: ErrorDetail[] };
+}
+
+function send(reply: FastifyReply, code: ErrorCode, message: string, details: ErrorDetail[] = []): FastifyReply {
+  const body: ErrorBody = { error: { code, message, details } };
+  return reply.status(errorCodes[code]).type('application/json; charset=utf-8').send(body);
+}
+
+/** `/email` in request part `body` becomes `body.email`; `/items/0/name` becomes `body.items[0].name`. */
+function fieldPath(part: string | undefined, pointer: string): string {
+  const segments = pointer.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let path = part ?? 'body';
+  for (const segment of segments) path += /^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`;
+  return path;
+}
+
+/** Fastify's own client errors, by their stable codes. */
+const fastifyClientErrors: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'unsupported Content-Type'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['validation_failed', 'Content-Length does not match the body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['validation_failed', 'the JSON body is empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['validation_failed', 'the body is not valid JSON'],
+};
+
+/**
+ * The one place where errors become HTTP responses. Services throw coded
+ * EmbargoErrors; this maps them. Nothing internal (stack, SQL, library
+ * message) reaches a client: unexpected errors are logged with the request id
+ * and answered with a generic `internal_error`.
+ */
+export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isEmbargoError(error)) {
+      if (errorCodes[error.code] >= 500) request.log.error({ err: error }, 'request failed');
+      return send(reply, error.code, error.message, error.details);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation.map((v) => ({ path: fieldPath(error.validationContext, v.instancePath), message: v.message ?? 'is invalid' }));
+      return send(reply, 'validation_failed', 'the request is invalid', details);
+    }
+    if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return send(reply, 'validation_failed', 'the body is not valid JSON', [{ path: 'body', message: 'is not valid JSON' }]);
+    }
+    const known = error.code ? fastifyClientErrors[error.code] : undefined;
+    if (known) return send(reply, known[0], known[1]);
+    if (error.statusCode === 429) return send(reply, 'rate_limited', 'too many requests; slow down');
+    if (isResponseSerializationError(error) || !error.statusCode || error.statusCode >= 500) {
+      request.log.error({ err: error }, 'unexpected error');
+      return send(reply, 'internal_error', 'something went wrong on our side; the request id identifies it in the logs');
+    }
+    request.log.info({ err: error }, 'client error');
+    return send(reply, error.statusCode === 404 ? 'not_found' : 'validation_failed', 'the request could not be processed');
+  });
+
+  app.setNotFoundHandler((request, reply) => send(reply, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+});

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { instanceSecurityTxt, projectSecurityMd, projectSecurityTxt } from '../../../services/policy-documents.service.ts';
+import type { RouteOptions } from '../../app.ts';
+import { slugParams } from '../projects/schema.ts';
+
+const textPlain = 'text/plain; charset=utf-8';
+// Short public caching: a policy change shows within minutes, and crawlers do not hammer the database.
+const publicCache = 'public, max-age=300';
+
+/** The published face of a policy: RFC 9116 security.txt and SECURITY.md, rendered on each request from the current policy. */
+export const policyDocumentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx, publicUrl, signer }) => {
+  app.get('/.well-known/security.txt', { config: { access: 'public' }, schema: { tags: ['policy documents'] } }, async (_request, reply) =>
+    reply.type(textPlain).header('cache-control', publicCache).send(await instanceSecurityTxt(ctx, publicUrl, signer)),
+  );
+
+  app.get(
+    '/p/:slug/security.txt',
+    { config: { access: 'public' }, schema: { tags: ['policy documents'], params: slugParams } },
+    async (request, reply) => reply.type(textPlain).header('cache-control', publicCache).send(await projectSecurityTxt(ctx, request.params.slug, publicUrl, signer)),
+  );
+
+  app.get(
+    '/p/:slug/SECURITY.md',
+    { config: { access: 'public' }, schema: { tags: ['policy documents'], params: slugParams } },
+    async (request, reply) => reply.type(textPlain).header('cache-control', publicCache).send(await projectSecurityMd(ctx, request.params.slug, publicUrl)),
+  );
+};

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import type { Config } from './config/index.ts';
+import { build, type App } from './http/app.ts';
+import { createSecurityTxtSigner, type SecurityTxtSigner } from './services/policy-documents.service.ts';
+import { issueSetupToken } from './services/setup.service.ts';
+import { openConfiguredDatabase } from './storage/open-for-config.ts';
+
+async function loadSigner(config: Config): Promise<SecurityTxtSigner | undefined> {
+  const { signingKeyFile, signingKeyPassphrase } = config.securityTxt;
+  if (!signingKeyFile) return undefined;
+  return createSecurityTxtSigner({ armoredPrivateKey: await readFile(signingKeyFile, 'utf8'), passphrase: signingKeyPassphrase });
+}
+
+export interface RunningServer {
+  app: App;
+  url: string;
+  setupUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Embargo: database (migrated), HTTP server, and on a fresh instance a
+ * one-time setup link. The link is written to stderr, not to the structured
+ * log, so it does not end up in log aggregation; the token sits in the URL
+ * fragment, so no browser ever sends it to a server.
+ */
+export async function startServer(config: Config, out: NodeJS.WritableStream = process.stderr): Promise<RunningServer> {
+  const database = await openConfiguredDatabase(config);
+  let app: App;
+  try {
+    app = await build({ config, database, securityTxtSigner: await loadSigner(config) });
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const setup = await issueSetupToken({ db: database.db, now: () => new Date(), serverSecret: config.secrets.serverSecret, setupTokenTtlMinutes: config.setupTokenTtlMinutes });
+  const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const setupUrl = setup ? `${publicUrl}/setup#token=${setup.token}` : undefined;
+  if (setup && setupUrl) {
+    out.write(`\nEmbargo is not set up yet. Create the owner account within ${config.setupTokenTtlMinutes} minutes at:\n\n  ${setupUrl}\n\n(expires ${setup.expiresAt.toISOString()}; restart the server for a new link)\n\n`);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${config.host}:${port}`,
+    setupUrl,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { signCleartext } from '../crypto/cleartext-signature.ts';
+import type { Policy } from '../domain/policy/schema.ts';
+import { EmbargoError } from '../errors.ts';
+import { renderSecurityMd } from '../formats/security-md.ts';
+import { renderSecurityTxt } from '../formats/security-txt.ts';
+import type { ServiceContext } from './context.ts';
+import { getDefaultProject, getProject } from './project.service.ts';
+
+/** Signs a security.txt as an OpenPGP cleartext message (RFC 9116 §2.3). */
+export interface SecurityTxtSigner {
+  sign(text: string): Promise<string>;
+}
+
+export function createSecurityTxtSigner(key: { armoredPrivateKey: string; passphrase?: string | undefined }): SecurityTxtSigner {
+  return { sign: (text) => signCleartext(text, key.passphrase === undefined ? { armoredPrivateKey: key.armoredPrivateKey } : { armoredPrivateKey: key.armoredPrivateKey, passphrase: key.passphrase }) };
+}
+
+export interface PublicUrls {
+  publicUrl: string;
+}
+
+function projectUrls(publicUrl: string, slug: string) {
+  const base = `${publicUrl}/p/${slug}`;
+  return { securityTxt: `${base}/security.txt`, securityMd: `${base}/SECURITY.md` };
+}
+
+/** RFC 9116 requires https for every URI in the file, so URLs of a plain-http (development) instance are left out rather than published. */
+function httpsOnly(url: string): string | undefined {
+  return url.startsWith('https://') ? url : undefined;
+}
+
+async function renderTxt(ctx: ServiceContext, policy: Policy, canonicalUrl: string, policyUrl: string, signer: SecurityTxtSigner | undefined) {
+  const text = renderSecurityTxt(policy, {
+    now: ctx.now(),
+    canonicalUrl: httpsOnly(canonicalUrl),
+    policyUrl: httpsOnly(policyUrl),
+  });
+  return signer ? signer.sign(text) : text;
+}
+
+export async function projectSecurityTxt(ctx: ServiceContext, slug: string, publicUrl: string, signer?: SecurityTxtSigner): Promise<string> {
+  const project = await getProject(ctx, slug);
+  const urls = projectUrls(publicUrl, slug);
+  return renderTxt(ctx, project.policy, urls.securityTxt, urls.securityMd, signer);
+}
+
+/** The instance's own /.well-known/security.txt speaks for the organisation's default project. */
+export async function instanceSecurityTxt(ctx: ServiceContext, publicUrl: string, signer?: SecurityTxtSigner): Promise<string> {
+  const project = await getDefaultProject(ctx);
+  if (!project) throw new EmbargoError('not_found', 'no project has been created yet, so there is no security.txt to serve');
+  const urls = projectUrls(publicUrl, project.slug);
+  return renderTxt(ctx, project.policy, `${publicUrl}/.well-known/security.txt`, urls.securityMd, signer);
+}
+
+export async function projectSecurityMd(ctx: ServiceContext, slug: string, publicUrl: string): Promise<string> {
+  const project = await getProject(ctx, slug);
+  return renderSecurityMd(project.policy, { securityTxtUrl: projectUrls(publicUrl, slug).securityTxt });
+}

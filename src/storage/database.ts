@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/index.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+/** Repositories take either, so a service can compose them inside one transaction. */
+export type DbOrTrx = Db | Transaction<Database>;
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; ssl: Config['database']['ssl']; sslCaFile?: string | undefined; poolSize: number };
+
+export interface OpenDatabase {
+  db: Db;
+  kind: DatabaseTarget['kind'];
+  close(): Promise<void>;
+}
+
+export function databaseTargetFrom(config: Pick<Config, 'database' | 'dataDir'>): DatabaseTarget {
+  const { url, ssl, sslCaFile, poolSize } = config.database;
+  if (url) return { kind: 'postgres', url, ssl, sslCaFile, poolSize };
+  return { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') };
+}
+
+async function sslOptions(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<pg.PoolConfig['ssl']> {
+  if (target.ssl === 'disable') return false;
+  const ca = target.sslCaFile ? await readFile(target.sslCaFile, 'utf8') : undefined;
+  // 'require' encrypts but trusts any certificate, as libpq's sslmode=require does; 'verify-full' checks chain and host name.
+  return target.ssl === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
+}
+
+/**
+ * PGlite is a single-connection database: the node-postgres adapter exposes
+ * it as a pool of one, so a transaction holds the only connection and nothing
+ * else can interleave statements into it.
+ */
+async function openPglite(dataDir: string): Promise<OpenDatabase> {
+  const pglite = await PGlite.create(dataDir);
+  const pool = new pg.Pool(createPgConfig(pglite));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'pglite',
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<OpenDatabase> {
+  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ssl: await sslOptions(target) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+  return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target);
+}

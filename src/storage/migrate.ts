@@ -1,0 +1,41 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { EmbargoError } from '../errors.ts';
+import * as foundation from './migrations/0001-foundation.ts';
+
+// Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+/**
+ * Migrations are listed here rather than discovered on disk so that the set
+ * is fixed at build time and the order is explicit. Never edit a migration
+ * that has shipped: add a new one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export function migrator(db: AnyDb): Migrator {
+  return new Migrator({ db, provider, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+}
+
+function throwOnFailure({ error, results }: MigrationResultSet): string[] {
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new EmbargoError('internal_error', `migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Applies every pending migration; returns the names applied. Safe to run concurrently (Kysely takes a lock). */
+export async function migrateToLatest(db: AnyDb): Promise<string[]> {
+  return throwOnFailure(await migrator(db).migrateToLatest());
+}
+
+/** True when the database has every migration this build knows. */
+export async function isSchemaCurrent(db: AnyDb): Promise<boolean> {
+  const list = await migrator(db).getMigrations();
+  return list.every((m) => m.executedAt !== undefined);
+}
