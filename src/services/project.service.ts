@@ -1,6 +1,7 @@
 import { parsePolicyYaml } from '../domain/policy/parse.ts';
 import type { Policy } from '../domain/policy/schema.ts';
-import { EmbargoError } from '../errors.ts';
+import { EmbargoError, isEmbargoError } from '../errors.ts';
+import { renderSecurityTxt } from '../formats/security-txt.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import { findOrCreateOrganisation, findOrganisation, setDefaultProject } from '../storage/repositories/organisation.repository.ts';
 import {
@@ -42,9 +43,27 @@ function toView(row: ProjectWithPolicy): ProjectView {
   };
 }
 
+/**
+ * Parses a policy and checks that what it publishes can be served now: a
+ * policy whose security.txt has already expired, or expires more than a year
+ * out, is refused at upload rather than discovered when a researcher looks.
+ */
+function parsePublishablePolicy(policyYaml: string, now: Date): Policy {
+  const policy = parsePolicyYaml(policyYaml);
+  try {
+    renderSecurityTxt(policy, { now });
+  } catch (error) {
+    if (isEmbargoError(error) && (error.code === 'security_txt_expired' || error.code === 'invalid_policy')) {
+      throw new EmbargoError('invalid_policy', `the policy cannot be published: ${error.message}`, error.details);
+    }
+    throw error;
+  }
+  return policy;
+}
+
 /** Creates a project from its policy file. The first project becomes the instance's default (its security.txt is served at /.well-known/). */
 export async function createProject(ctx: ServiceContext, input: { policyYaml: string; actorId: string | null }): Promise<ProjectView> {
-  const policy = parsePolicyYaml(input.policyYaml);
+  const policy = parsePublishablePolicy(input.policyYaml, ctx.now());
   const slug = policy.project.slug;
   try {
     await ctx.db.transaction().execute(async (trx) => {
@@ -67,7 +86,7 @@ export async function updateProjectPolicy(
   ctx: ServiceContext,
   input: { slug: string; policyYaml: string; actorId: string | null },
 ): Promise<ProjectView> {
-  const policy = parsePolicyYaml(input.policyYaml);
+  const policy = parsePublishablePolicy(input.policyYaml, ctx.now());
   if (policy.project.slug !== input.slug) {
     throw new EmbargoError('invalid_policy', 'a policy cannot change its project slug', [
       { path: 'project.slug', message: `must stay "${input.slug}"` },

@@ -7,6 +7,7 @@ import * as openpgp from 'openpgp';
 import { describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '../support/postgres-cluster.ts';
 import { repoRoot, runCli } from '../support/cli.ts';
+import { examplePolicyExpiringIn } from '../support/policies.ts';
 
 const examples = join(repoRoot, 'examples/policies');
 const seedPolicies = ['peyghom', 'leher', 'peft-studio', 'payqi', 'example-web-api'];
@@ -71,7 +72,8 @@ describe('embargo CLI', () => {
     await writeFile(join(dir, 'key.asc'), privateKey);
     await writeFile(join(dir, 'pub.asc'), publicKey);
     const out = join(dir, 'security.txt');
-    const result = await runCli(['policy', 'render', join(examples, 'payqi.yaml'), '--format', 'security-txt', '--sign', join(dir, 'key.asc'), '--output', out]);
+    const policy = await examplePolicyExpiringIn('payqi');
+    const result = await runCli(['policy', 'render', policy.file, '--format', 'security-txt', '--sign', join(dir, 'key.asc'), '--output', out]);
     expect(result.code, result.stderr).toBe(0);
     const signed = await readFile(out, 'utf8');
     expect(signed).toMatch(/^-----BEGIN PGP SIGNED MESSAGE-----/);
@@ -104,7 +106,7 @@ describe('embargo CLI', () => {
       expect(migrated.code, migrated.stderr).toBe(0);
       expect(JSON.parse(migrated.stdout).applied).toContain('0001-foundation');
 
-      const file = join(examples, 'leher.yaml');
+      const { file, text } = await examplePolicyExpiringIn('leher');
       const created = await runCli(['project', 'create', '--policy', file, '--json'], env);
       expect(created.code, created.stderr).toBe(0);
       expect(JSON.parse(created.stdout)).toMatchObject({ slug: 'leher', policyRevision: 1 });
@@ -115,7 +117,7 @@ describe('embargo CLI', () => {
 
       const exported = await runCli(['project', 'export', 'leher'], env);
       expect(exported.code).toBe(0);
-      expect(exported.stdout).toBe(await readFile(file, 'utf8'));
+      expect(exported.stdout).toBe(text);
 
       const missing = await runCli(['project', 'export', 'nope'], env);
       expect(missing.code).toBe(1);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embargoBin, repoRoot, runCli } from '../support/cli.ts';
+import { examplePolicyExpiringIn } from '../support/policies.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,7 +46,6 @@ async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-const policyFile = join(repoRoot, 'examples/policies/payqi.yaml');
 
 // The README's first command, as a newcomer runs it: a real process on the embedded database.
 describe('embargo serve on the embedded database', () => {
@@ -55,6 +55,7 @@ describe('embargo serve on the embedded database', () => {
   });
 
   it('prints a setup URL, serves, refuses a second process on its data, and stops cleanly on SIGTERM', async () => {
+    const policy = await examplePolicyExpiringIn('payqi');
     const dataDir = await mkdtemp(join(tmpdir(), 'embargo-serve-'));
     const port = await freePort();
     const env = { ...process.env, EMBARGO_DATA_DIR: dataDir, EMBARGO_PORT: String(port), EMBARGO_LOG_LEVEL: 'warn' };
@@ -66,7 +67,7 @@ describe('embargo serve on the embedded database', () => {
     expect((await fetch(`${base}/setup`)).headers.get('content-type')).toMatch(/text\/html/);
     expect((await readFile(join(dataDir, 'secrets.json'), 'utf8')).length).toBeGreaterThan(64);
 
-    const busy = await runCli(['project', 'create', '--policy', policyFile], { EMBARGO_DATA_DIR: dataDir });
+    const busy = await runCli(['project', 'create', '--policy', policy.file], { EMBARGO_DATA_DIR: dataDir });
     expect(busy.code).toBe(1);
     expect(busy.stderr).toMatch(/in use by process/);
 
@@ -82,7 +83,7 @@ describe('embargo serve on the embedded database', () => {
     const created = await fetch(`${base}/api/v1/projects`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiToken}` },
-      body: JSON.stringify({ policy: await readFile(policyFile, 'utf8') }),
+      body: JSON.stringify({ policy: policy.text }),
     });
     expect(created.status).toBe(201);
     const securityTxt = await fetch(`${base}/.well-known/security.txt`);
@@ -97,7 +98,7 @@ describe('embargo serve on the embedded database', () => {
     // The lock is released and the data persisted: the CLI can now read what the server wrote.
     const exported = await runCli(['project', 'export', 'payqi'], { EMBARGO_DATA_DIR: dataDir });
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toBe(await readFile(policyFile, 'utf8'));
+    expect(exported.stdout).toBe(policy.text);
 
     // A restart keeps the owner: no new setup link, and setup reports itself done.
     const restarted = spawn(process.execPath, [embargoBin, 'serve'], { cwd: repoRoot, env });

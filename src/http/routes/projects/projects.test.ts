@@ -65,6 +65,17 @@ describe.each(databaseKinds)('projects and published policy documents on %s', (k
     expect(response.json().error.code).toBe('invalid_policy');
   });
 
+  it.each([
+    ['has already expired', '2026-01-01T00:00:00Z'],
+    ['expires more than a year ahead', '2028-01-01T00:00:00Z'],
+  ])('refuses a policy whose security.txt %s', async (_case, expires) => {
+    const policy = (await policyText('leher')).replace(/^(\s+expires:) .*$/m, `$1 ${expires}`);
+    const response = await app.inject({ method: 'POST', url: '/api/v1/projects', headers: auth, payload: { policy } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'invalid_policy', details: [{ path: 'security_txt.expires' }] });
+    expect((await app.inject('/api/v1/projects/leher')).statusCode).toBe(404);
+  });
+
   it('refuses a second project with the same slug', async () => {
     const response = await app.inject({ method: 'POST', url: '/api/v1/projects', headers: auth, payload: { policy: await policyText('payqi') } });
     expect(response.statusCode).toBe(409);
