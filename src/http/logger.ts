@@ -5,20 +5,16 @@ import type { FastifyServerOptions } from 'fastify';
  * with [redacted] before the line is written, so a careless `log.info(obj)`
  * cannot leak a token or password.
  */
+const secretFieldNames = ['password', 'token', 'apiToken', 'secret', 'secrets', 'serverSecret', 'encryptionKey', 'passphrase', 'signingKeyPassphrase'];
+
 export const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.token',
-  '*.apiToken',
-  '*.secret',
-  '*.serverSecret',
-  '*.encryptionKey',
-  '*.passphrase',
-  '*.signingKeyPassphrase',
-  'secrets',
+  // pino's `*.x` matches one level down only, so both the top level and one level deep are listed.
+  ...secretFieldNames,
+  ...secretFieldNames.map((name) => `*.${name}`),
 ];
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {

@@ -113,3 +113,14 @@ describe.each(databaseKinds)('storage on %s', (kind) => {
     expect(await database.db.selectFrom('project').select('id').where('slug', '=', 'half-written').execute()).toEqual([]);
   });
 });
+
+describe('PostgreSQL TLS settings', () => {
+  it('asks the server for TLS when DATABASE_SSL=require (the test cluster has none, so it refuses)', async () => {
+    const { inject } = await import('vitest');
+    const { openDatabase } = await import('./database.ts');
+    const { sql } = await import('kysely');
+    const database = await openDatabase({ kind: 'postgres', url: inject('postgresUrl'), ssl: 'require', poolSize: 1 });
+    await expect(sql`select 1`.execute(database.db)).rejects.toThrow(/does not support SSL/);
+    await database.close();
+  });
+});
