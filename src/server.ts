@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from './config/index.ts';
 import { build, type App } from './http/app.ts';
 import { createSecurityTxtSigner, type SecurityTxtSigner } from './services/policy-documents.service.ts';
+import { createServiceContext } from './services/context.ts';
 import { issueSetupToken } from './services/setup.service.ts';
 import { openConfiguredDatabase } from './storage/open-for-config.ts';
 
@@ -36,7 +37,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const setup = await issueSetupToken({ db: database.db, now: () => new Date(), serverSecret: config.secrets.serverSecret, setupTokenTtlMinutes: config.setupTokenTtlMinutes });
+  const setup = await issueSetupToken(createServiceContext(config, database.db));
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   const setupUrl = setup ? `${publicUrl}/setup#token=${setup.token}` : undefined;
   if (setup && setupUrl) {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit-commands.ts';
 import { processOutput, type Output } from './output.ts';
 import { registerPolicyCommands } from './policy-commands.ts';
 import { registerProjectCommands } from './project-commands.ts';
@@ -15,6 +16,7 @@ export function createProgram(output: Output, setExitCode: (code: number) => voi
   registerServerCommands(program, run, output);
   registerPolicyCommands(program, run, output);
   registerProjectCommands(program, run, output);
+  registerAuditCommands(program, run, output);
   return program;
 }
 

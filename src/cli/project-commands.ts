@@ -1,22 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readConfig } from '../config/index.ts';
 import { EmbargoError } from '../errors.ts';
-import type { ServiceContext } from '../services/context.ts';
 import { createProject, getProject } from '../services/project.service.ts';
-import { openConfiguredDatabase } from '../storage/open-for-config.ts';
 import { printJson, type Output } from './output.ts';
 import type { Run } from './run.ts';
-
-async function withServices<T>(body: (ctx: ServiceContext) => Promise<T>): Promise<T> {
-  const config = await readConfig();
-  const database = await openConfiguredDatabase(config);
-  try {
-    return await body({ db: database.db, now: () => new Date(), serverSecret: config.secrets.serverSecret, setupTokenTtlMinutes: config.setupTokenTtlMinutes });
-  } finally {
-    await database.close();
-  }
-}
+import { withServices } from './services.ts';
 
 export function registerProjectCommands(program: Command, run: Run, output: Output): void {
   const project = program.command('project').description('Manage projects (directly on the configured database)');

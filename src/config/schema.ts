@@ -41,6 +41,43 @@ export const configSchema = z
       .strict()
       .default({}),
     setupTokenTtlMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+    auth: z
+      .object({
+        /** ASVS 5.0 V6.2.1: at least 8, recommended 15 without MFA; 12 by default because MFA is required for admins. */
+        passwordMinLength: z.coerce.number().int().min(8).max(64).default(12),
+        argon2MemoryKib: z.coerce.number().int().min(8192).max(1048576).default(19456),
+        argon2Iterations: z.coerce.number().int().min(1).max(20).default(2),
+        argon2Parallelism: z.coerce.number().int().min(1).max(16).default(1),
+        lockoutThreshold: z.coerce.number().int().min(3).max(100).default(5),
+        lockoutBaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+        lockoutMaxSeconds: z.coerce.number().int().min(60).max(86400).default(3600),
+        sessionIdleMinutes: z.coerce.number().int().min(5).max(24 * 60).default(30),
+        sessionAbsoluteHours: z.coerce.number().int().min(1).max(24 * 30).default(12),
+        accessTokenTtlSeconds: z.coerce.number().int().min(60).max(3600).default(900),
+        apiSessionDays: z.coerce.number().int().min(1).max(90).default(30),
+        invitationTtlHours: z.coerce.number().int().min(1).max(24 * 30).default(7 * 24),
+        passwordResetTtlMinutes: z.coerce.number().int().min(5).max(24 * 60).default(30),
+      })
+      .strict()
+      .refine((auth) => auth.lockoutMaxSeconds >= auth.lockoutBaseSeconds, { message: 'must be at least lockoutBaseSeconds', path: ['lockoutMaxSeconds'] })
+      .prefault({}),
+    http: z
+      .object({
+        /** Origins allowed to call the API from a browser; none by default. */
+        corsOrigins: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : v), z.array(z.url({ protocol: /^https?$/ })).default([])),
+        rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+        authRateLimitPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
+      })
+      .strict()
+      .prefault({}),
+    mail: z
+      .object({
+        /** smtp:// or smtps:// URL with credentials; unset means mail stays in the outbox. */
+        smtpUrl: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+        from: z.email().default('embargo@localhost'),
+      })
+      .strict()
+      .prefault({}),
     securityTxt: z
       .object({
         /** Armored OpenPGP private key file used to sign every served security.txt. */

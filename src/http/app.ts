@@ -2,26 +2,34 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.ts';
-import type { ServiceContext } from '../services/context.ts';
+import { createServiceContext, type ServiceContext } from '../services/context.ts';
+import type { SecurityTxtSigner } from '../services/policy-documents.service.ts';
 import type { OpenDatabase } from '../storage/database.ts';
 import { loggerOptions } from './logger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
+import { browserSecurityPlugin } from './plugins/browser-security.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
+import { rateLimitPlugin } from './plugins/rate-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { accountRoutes } from './routes/account/routes.ts';
+import { auditRoutes } from './routes/audit/routes.ts';
+import { authRoutes } from './routes/auth/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
+import { organisationRoutes } from './routes/organisation/routes.ts';
 import { policyDocumentRoutes } from './routes/policy-documents/routes.ts';
 import { projectRoutes } from './routes/projects/routes.ts';
 import { setupRoutes } from './routes/setup/routes.ts';
-import type { SecurityTxtSigner } from '../services/policy-documents.service.ts';
+import { userRoutes } from './routes/users/routes.ts';
 
 export const API_VERSION = '0.1.0';
 /** Upper bound on any request body; individual routes may set lower ones. Policy files are small. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+export type AppConfig = Pick<Config, 'publicUrl' | 'env' | 'logLevel' | 'setupTokenTtlMinutes' | 'secrets' | 'auth' | 'http'>;
+
 export interface BuildOptions {
-  config: Pick<Config, 'publicUrl' | 'env' | 'logLevel' | 'setupTokenTtlMinutes' | 'secrets'>;
+  config: AppConfig;
   database: OpenDatabase;
   now?: () => Date;
   /** Signs served security.txt files when a signing key is configured. */
@@ -31,20 +39,23 @@ export interface BuildOptions {
 
 export type App = FastifyInstance;
 
+export interface RouteOptions {
+  ctx: ServiceContext;
+  publicUrl: string;
+  signer: SecurityTxtSigner | undefined;
+  database: OpenDatabase;
+  authRateLimit: number;
+}
+
 /** Builds the Fastify application without listening, so tests drive it with `inject()`. */
 export async function build(options: BuildOptions): Promise<App> {
   const { config } = options;
-  const ctx: ServiceContext = {
-    db: options.database.db,
-    now: options.now ?? (() => new Date()),
-    serverSecret: config.secrets.serverSecret,
-    setupTokenTtlMinutes: config.setupTokenTtlMinutes,
-  };
+  const ctx = createServiceContext(config, options.database.db, options.now);
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     genReqId: () => randomUUID(),
     bodyLimit: DEFAULT_BODY_LIMIT,
-    // Behind a load balancer the operator sets trustProxy in DEPLOY; by default client IPs are the socket's.
+    // Behind a load balancer the operator sets trustProxy (DEPLOY); by default client IPs are the socket's.
     trustProxy: false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -54,21 +65,14 @@ export async function build(options: BuildOptions): Promise<App> {
 
   await app.register(errorHandlerPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.publicUrl.startsWith('https://') });
+  await app.register(browserSecurityPlugin, { corsOrigins: config.http.corsOrigins });
+  await app.register(rateLimitPlugin, { perMinute: config.http.rateLimitPerMinute });
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(accessControlPlugin, { ctx });
 
-  const routeOptions = { ctx, publicUrl: config.publicUrl, signer: options.securityTxtSigner, database: options.database };
-  await app.register(healthRoutes, routeOptions);
-  await app.register(setupRoutes, routeOptions);
-  await app.register(accountRoutes, routeOptions);
-  await app.register(projectRoutes, routeOptions);
-  await app.register(policyDocumentRoutes, routeOptions);
+  const routeOptions: RouteOptions = { ctx, publicUrl: config.publicUrl, signer: options.securityTxtSigner, database: options.database, authRateLimit: config.http.authRateLimitPerMinute };
+  for (const routes of [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes]) {
+    await app.register(routes, routeOptions);
+  }
   return app;
-}
-
-export interface RouteOptions {
-  ctx: ServiceContext;
-  publicUrl: string;
-  signer: SecurityTxtSigner | undefined;
-  database: OpenDatabase;
 }

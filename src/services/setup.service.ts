@@ -1,5 +1,4 @@
 import { generateSecretToken, hashSecretToken } from '../crypto/secret-token.ts';
-import { hashPassword } from '../crypto/password-hash.ts';
 import { EmbargoError } from '../errors.ts';
 import { insertApiToken } from '../storage/repositories/api-token.repository.ts';
 import { findOrCreateOrganisation, renameOrganisation } from '../storage/repositories/organisation.repository.ts';
@@ -10,6 +9,10 @@ import {
   markSetupTokenUsed,
 } from '../storage/repositories/setup-token.repository.ts';
 import { countUsers, insertUser } from '../storage/repositories/user.repository.ts';
+import { scopes } from '../domain/access/scopes.ts';
+import { appendAudit } from './audit.service.ts';
+import type { RequestMeta } from './context.ts';
+import { assertAcceptablePassword, hashNewPassword, passwordContext } from './accounts/credentials.ts';
 import type { ServiceContext } from './context.ts';
 
 export const DEFAULT_ORGANISATION_NAME = 'Embargo';
@@ -49,9 +52,10 @@ export interface SetupResult {
 }
 
 /** Creates the first owner and their first API token, consuming the setup token, in one transaction. */
-export async function completeSetup(ctx: ServiceContext, input: SetupInput): Promise<SetupResult> {
+export async function completeSetup(ctx: ServiceContext, input: SetupInput, meta: RequestMeta): Promise<SetupResult> {
+  assertAcceptablePassword(input.password, ctx.auth, passwordContext(input.email, input.organisationName ? [input.organisationName] : []));
   // Hash before opening the transaction: argon2 is slow and PGlite has one connection.
-  const passwordHash = await hashPassword(input.password, ctx.passwordHashParams);
+  const passwordHash = await hashNewPassword(input.password, ctx.auth);
   const apiToken = generateSecretToken('emb_pat');
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
@@ -63,7 +67,8 @@ export async function completeSetup(ctx: ServiceContext, input: SetupInput): Pro
     if (name !== organisation.name) await renameOrganisation(trx, organisation.id, name);
     const owner = await insertUser(trx, { organisationId: organisation.id, email: input.email, passwordHash, role: 'owner' });
     await markSetupTokenUsed(trx, setupToken.id, now);
-    await insertApiToken(trx, { userId: owner.id, name: 'setup', tokenHash: hashSecretToken(apiToken, ctx.serverSecret), expiresAt: null });
+    const token = await insertApiToken(trx, { userId: owner.id, name: 'setup', tokenHash: hashSecretToken(apiToken, ctx.serverSecret), expiresAt: null, scopes, projectId: null });
+    await appendAudit(trx, { actor: { type: 'user', id: owner.id }, action: 'setup.completed', object: { type: 'organisation', id: organisation.id }, outcome: 'success', ...meta, details: { apiTokenId: token.id }, at: now });
     return { owner: { id: owner.id, email: owner.email, role: 'owner' }, organisation: { id: organisation.id, name }, apiToken };
   });
 }

@@ -1,6 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { EmbargoError } from '../errors.ts';
 import * as foundation from './migrations/0001-foundation.ts';
+import * as audit from './migrations/0002-audit.ts';
+import * as accounts from './migrations/0003-accounts.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,6 +15,8 @@ type AnyDb = Kysely<any>;
  */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-audit': audit,
+  '0003-accounts': accounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountTables, BigIntColumn } from './schema-accounts.ts';
 
 /**
  * Kysely table types. Keep in step with the migrations in ./migrations/:
@@ -12,6 +13,8 @@ export interface OrganisationTable {
   id: Generated<string>;
   name: string;
   default_project_id: string | null;
+  mfa_required_for_admins: Generated<boolean>;
+  mfa_required_for_all: Generated<boolean>;
   created_at: Timestamp;
 }
 
@@ -46,6 +49,16 @@ export interface UserTable {
   role: UserRole;
   created_at: Timestamp;
   disabled_at: Date | null;
+  display_name: string | null;
+  failed_login_count: Generated<number>;
+  lockout_level: Generated<number>;
+  locked_until: Date | null;
+  /** Envelope-encrypted TOTP secrets. */
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled_at: Date | null;
+  totp_last_step: BigIntColumn | null;
+  password_changed_at: Date | null;
 }
 
 export interface SetupTokenTable {
@@ -65,9 +78,11 @@ export interface ApiTokenTable {
   expires_at: Date | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  scopes: Json<string[]>;
+  project_id: string | null;
 }
 
-export interface Database {
+export interface Database extends AccountTables {
   organisation: OrganisationTable;
   project: ProjectTable;
   policy_revision: PolicyRevisionTable;
@@ -83,3 +98,41 @@ export type ProjectUpdate = Updateable<ProjectTable>;
 export type PolicyRevision = Selectable<PolicyRevisionTable>;
 export type User = Selectable<UserTable>;
 export type ApiToken = Selectable<ApiTokenTable>;
+
+/**
+ * The audit log: append-only (a trigger refuses UPDATE, DELETE and
+ * TRUNCATE), hash-chained, written only through src/services/audit.service.ts.
+ * `seq` is bigint: node-postgres returns it as a string.
+ */
+export interface AuditLogTable {
+  seq: ColumnType<string, number, never>;
+  id: string;
+  at: ColumnType<Date, string, never>;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Signed statements of the audit log's head at a point in time; append-only like the log. */
+export interface AuditCheckpointTable {
+  seq: ColumnType<string, number, never>;
+  hash: string;
+  at: ColumnType<Date, Date, never>;
+  signature: string;
+  key_id: string;
+}
+
+// Declaration merging adds the audit tables to `Database` above without editing its declaration.
+export interface Database {
+  audit_log: AuditLogTable;
+  audit_checkpoint: AuditCheckpointTable;
+}

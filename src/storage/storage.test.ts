@@ -85,9 +85,9 @@ describe.each(databaseKinds)('storage on %s', (kind) => {
     const org = await findOrganisation(database.db);
     const user = await insertUser(database.db, { organisationId: org!.id, email: 'triager@example.org', passwordHash: 'h', role: 'member' });
     const now = new Date('2026-11-23T12:00:00Z');
-    await insertApiToken(database.db, { userId: user.id, name: 'live', tokenHash: 'live', expiresAt: null });
-    await insertApiToken(database.db, { userId: user.id, name: 'expiring', tokenHash: 'expiring', expiresAt: new Date('2026-11-23T12:30:00Z') });
-    const revoked = await insertApiToken(database.db, { userId: user.id, name: 'revoked', tokenHash: 'revoked', expiresAt: null });
+    await insertApiToken(database.db, { userId: user.id, name: 'live', tokenHash: 'live', expiresAt: null, scopes: [], projectId: null });
+    await insertApiToken(database.db, { userId: user.id, name: 'expiring', tokenHash: 'expiring', expiresAt: new Date('2026-11-23T12:30:00Z'), scopes: [], projectId: null });
+    const revoked = await insertApiToken(database.db, { userId: user.id, name: 'revoked', tokenHash: 'revoked', expiresAt: null, scopes: [], projectId: null });
     await database.db.updateTable('api_token').set({ revoked_at: now }).where('id', '=', revoked.id).execute();
 
     expect((await findLiveTokenOwner(database.db, 'live', now))?.user.email).toBe('triager@example.org');

@@ -1,14 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isAllowed, type Action } from '../../domain/access/policy.ts';
+import { digestsEqual, hashSecretToken } from '../../crypto/secret-token.ts';
+import { decide, type AccessContext, type Action } from '../../domain/access/policy.ts';
 import { anonymous, type Principal } from '../../domain/access/principal.ts';
 import { EmbargoError } from '../../errors.ts';
-import { principalForBearerToken } from '../../services/authentication.service.ts';
+import { principalForApiToken } from '../../services/authentication.service.ts';
+import { principalForAccessToken, principalForSessionCookie } from '../../services/accounts/sessions.service.ts';
+import { auditActor } from '../../services/audit-actor.ts';
+import { appendAudit } from '../../services/audit.service.ts';
 import type { ServiceContext } from '../../services/context.ts';
+import { API_TOKEN_PREFIX } from '../../services/accounts/api-tokens.service.ts';
 import { isSetupComplete } from '../../services/setup.service.ts';
+import { findProjectRole } from '../../storage/repositories/project-member.repository.ts';
+import { findProjectBySlug } from '../../storage/repositories/project.repository.ts';
+import { requestMeta } from '../request-meta.ts';
 
 /** Every route declares who may call it; a route that does not is refused at registration. */
-export type RouteAccess = 'public' | Action;
+export type RouteAccess = 'public' | Action | { action: Action; projectParam: string };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,25 +27,63 @@ declare module 'fastify' {
   }
 }
 
-const bearerPattern = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+export const SESSION_COOKIE = '__Host-embargo_session';
+export const CSRF_HEADER = 'x-csrf-token';
 
-async function authenticate(ctx: ServiceContext, request: FastifyRequest): Promise<Principal> {
+const bearerPattern = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function bearerPrincipal(ctx: ServiceContext, token: string): Promise<Principal | undefined> {
+  return token.startsWith(`${API_TOKEN_PREFIX}_`) ? principalForApiToken(ctx, token) : principalForAccessToken(ctx, token);
+}
+
+/**
+ * A bearer token wins over a cookie. A presented but unusable bearer token is
+ * an error even on public routes, so a client never silently runs
+ * unauthenticated. A stale cookie is ignored on public routes (a logged-out
+ * browser can still read public pages) and refused elsewhere.
+ */
+async function authenticate(ctx: ServiceContext, request: FastifyRequest, isPublic: boolean): Promise<Principal> {
   const header = request.headers.authorization;
-  if (header === undefined) return anonymous;
-  const match = bearerPattern.exec(header);
-  const principal = match?.[1] ? await principalForBearerToken(ctx, match[1]) : undefined;
-  // A presented but unusable credential is an error even on public routes, so a client never silently runs unauthenticated.
-  if (!principal) throw new EmbargoError('unauthenticated', 'the bearer token is invalid, expired or revoked');
-  return principal;
+  if (header !== undefined) {
+    const match = bearerPattern.exec(header);
+    const principal = match?.[1] ? await bearerPrincipal(ctx, match[1]) : undefined;
+    if (principal) return principal;
+    await appendAudit(ctx.db, { actor: { type: 'anonymous' }, action: 'auth.bearer.rejected', outcome: 'failure', ...requestMeta(request), details: { route: request.routeOptions.url }, at: ctx.now() });
+    throw new EmbargoError('unauthenticated', 'the bearer token is invalid, expired or revoked');
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie === undefined) return anonymous;
+  const resolved = await principalForSessionCookie(ctx, cookie);
+  if (!resolved) {
+    if (isPublic) return anonymous;
+    throw new EmbargoError('session_expired', 'the session has ended; sign in again');
+  }
+  // Synchronizer token: a cross-site form can send the cookie but cannot read the CSRF token to echo it.
+  if (!safeMethods.has(request.method)) {
+    const presented = request.headers[CSRF_HEADER];
+    if (typeof presented !== 'string' || !digestsEqual(hashSecretToken(presented, ctx.serverSecret), resolved.csrfTokenHash)) {
+      throw new EmbargoError('csrf_failed', `state-changing requests with a session cookie need the ${CSRF_HEADER} header from sign-in`);
+    }
+  }
+  return resolved.principal;
+}
+
+async function projectContext(ctx: ServiceContext, principal: Principal, slug: string) {
+  const project = await findProjectBySlug(ctx.db, slug);
+  if (!project) throw new EmbargoError('not_found', `no project "${slug}"`);
+  const userId = principal.kind === 'anonymous' ? null : principal.userId;
+  return { projectId: project.id, projectRole: userId ? await findProjectRole(ctx.db, project.id, userId) : null };
 }
 
 /**
  * Authentication and authorization in one hook, before the body is parsed,
- * so an unauthorised caller learns nothing from validation errors.
- * The decision itself is the pure `isAllowed` in src/domain/access/policy.ts.
+ * so an unauthorised caller learns nothing from validation errors. The
+ * decision itself is the pure `decide` in src/domain/access/policy.ts.
  */
 export const accessControlPlugin = fp(async (app: FastifyInstance, opts: { ctx: ServiceContext }) => {
-  // Fastify refuses object defaults on requests (they would be shared); every request sets its own in onRequest.
+  const { ctx } = opts;
+  // Fastify refuses object defaults on requests (they would be shared); every request sets its own below.
   app.decorateRequest('principal', null as never);
 
   app.addHook('onRoute', (route) => {
@@ -51,13 +97,29 @@ export const accessControlPlugin = fp(async (app: FastifyInstance, opts: { ctx: 
     const access = request.routeOptions.config?.access;
     request.principal = anonymous;
     if (access === undefined) return; // not-found handler and the OpenAPI document
-    request.principal = await authenticate(opts.ctx, request);
+    request.principal = await authenticate(ctx, request, access === 'public');
     if (access === 'public') return;
+
+    const action = typeof access === 'string' ? access : access.action;
+    const slug = typeof access === 'string' ? undefined : (request.params as Record<string, string | undefined>)[access.projectParam];
     if (request.principal.kind === 'anonymous') {
-      setupKnownComplete ||= await isSetupComplete(opts.ctx);
+      setupKnownComplete ||= await isSetupComplete(ctx);
       if (!setupKnownComplete) throw new EmbargoError('setup_required', 'Embargo is not set up yet: open the setup URL printed at start');
-      throw new EmbargoError('unauthenticated', 'this request needs a bearer token');
+      throw new EmbargoError('unauthenticated', 'this request needs you to sign in or present a bearer token');
     }
-    if (!isAllowed(request.principal, access)) throw new EmbargoError('forbidden', 'you are not allowed to do this');
+    const context: AccessContext = slug === undefined ? {} : await projectContext(ctx, request.principal, slug);
+    const decision = decide(request.principal, action, context);
+    if (decision.allowed) return;
+    await appendAudit(ctx.db, {
+      actor: auditActor(request.principal),
+      action: 'authz.denied',
+      object: context.projectId ? { type: 'project', id: context.projectId } : undefined,
+      outcome: 'denied',
+      ...requestMeta(request),
+      details: { route: `${request.method} ${request.routeOptions.url}`, action, reason: decision.reason },
+      at: ctx.now(),
+    });
+    if (decision.reason === 'mfa_enrolment_required') throw new EmbargoError('mfa_enrolment_required', 'your role requires MFA: enrol an authenticator first (POST /api/v1/account/mfa/totp)');
+    throw new EmbargoError('forbidden', 'you are not allowed to do this');
   });
 });

@@ -19,3 +19,11 @@ export async function renameOrganisation(db: DbOrTrx, id: string, name: string):
 export async function setDefaultProject(db: DbOrTrx, organisationId: string, projectId: string): Promise<void> {
   await db.updateTable('organisation').set({ default_project_id: projectId }).where('id', '=', organisationId).execute();
 }
+
+export async function updateOrganisationSettings(
+  db: DbOrTrx,
+  id: string,
+  settings: { name: string; mfa_required_for_admins: boolean; mfa_required_for_all: boolean },
+): Promise<void> {
+  await db.updateTable('organisation').set(settings).where('id', '=', id).execute();
+}

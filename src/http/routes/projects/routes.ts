@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createProject, getPolicyHistory, getProject, listAllProjects, updateProjectPolicy } from '../../../services/project.service.ts';
 import type { RouteOptions } from '../../app.ts';
+import { userIdOf, type Principal } from '../../../domain/access/principal.ts';
 import { presentProject } from './presenter.ts';
 import { policyBody, projectListResponse, projectResponse, revisionListResponse, slugParams } from './schema.ts';
 
 const bearer = [{ bearer: [] }];
 
-function actorId(principal: { kind: string; userId?: string }): string | null {
-  return principal.userId ?? null;
+function actorId(principal: Principal): string | null {
+  return userIdOf(principal);
 }
 
 /** Projects and their policies. A policy is a public document (it is what SECURITY.md says), so reading is public. */
@@ -37,7 +38,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.put(
     '/api/v1/projects/:slug/policy',
     {
-      config: { access: 'project.updatePolicy' },
+      config: { access: { action: 'project.updatePolicy', projectParam: 'slug' } },
       schema: { tags: ['projects'], summary: 'Replace the policy (adds a revision)', security: bearer, params: slugParams, body: policyBody, response: { 200: projectResponse } },
     },
     async (request) => {
@@ -57,7 +58,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
 
   app.get(
     '/api/v1/projects/:slug/policy/revisions',
-    { config: { access: 'project.readHistory' }, schema: { tags: ['projects'], security: bearer, params: slugParams, response: { 200: revisionListResponse } } },
+    { config: { access: { action: 'project.readHistory', projectParam: 'slug' } }, schema: { tags: ['projects'], security: bearer, params: slugParams, response: { 200: revisionListResponse } } },
     async (request) => ({
       revisions: (await getPolicyHistory(ctx, request.params.slug)).map((r) => ({
         revision: r.revision,

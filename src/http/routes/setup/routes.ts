@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { completeSetup, isSetupComplete } from '../../../services/setup.service.ts';
 import type { RouteOptions } from '../../app.ts';
+import { requestMeta } from '../../request-meta.ts';
 import { setupBody, setupResponse, setupStatusResponse } from './schema.ts';
 
 const pageDir = new URL('../../../../web/setup/', import.meta.url);
@@ -24,10 +25,10 @@ export const setupRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   app.post(
     '/api/v1/setup',
     {
-      config: { access: 'public' },
+      config: { access: 'public', hashWork: true },
       schema: { tags: ['setup'], summary: 'Create the first owner with the one-time setup token', body: setupBody, response: { 201: setupResponse } },
     },
-    async (request, reply) => reply.status(201).send(await completeSetup(ctx, request.body)),
+    async (request, reply) => reply.status(201).send(await completeSetup(ctx, request.body, requestMeta(request))),
   );
 
   for (const [url, [file, type]] of Object.entries(pageFiles)) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SERVER_SECRET, buildTestApp } from '../../../../test/support/app.ts';
+import { buildTestApp, testContext } from '../../../../test/support/app.ts';
 import { databaseKinds, openTestDatabase } from '../../../../test/support/databases.ts';
 import { issueSetupToken } from '../../../services/setup.service.ts';
 import type { OpenDatabase } from '../../../storage/database.ts';
@@ -12,7 +12,7 @@ describe.each(databaseKinds)('first-owner setup on %s', (kind) => {
   let database: OpenDatabase;
   let app: App;
   let now = new Date('2026-11-23T10:00:00Z');
-  const issue = () => issueSetupToken({ db: database.db, now: () => now, serverSecret: TEST_SERVER_SECRET, setupTokenTtlMinutes: 30 });
+  const issue = () => issueSetupToken({ ...testContext(database, () => now), setupTokenTtlMinutes: 30 });
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);

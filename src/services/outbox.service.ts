@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { openText, seal } from '../crypto/envelope.ts';
+import type { DbOrTrx } from '../storage/database.ts';
+import { insertOutboxEvent } from '../storage/repositories/outbox.repository.ts';
+import type { ServiceContext } from './context.ts';
+
+export const EMAIL_TOPIC = 'email';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+function payloadAad(id: string) {
+  return { table: 'outbox_event', column: 'payload', rowId: id };
+}
+
+/**
+ * Queues an email in the caller's transaction, so it is sent if and only if
+ * the change that caused it commits. The payload is sealed: account mails
+ * carry one-time links that must not sit readable in the database.
+ */
+export async function enqueueEmail(db: DbOrTrx, ctx: Pick<ServiceContext, 'keyring'>, message: EmailMessage): Promise<void> {
+  const id = randomUUID();
+  await insertOutboxEvent(db, { id, topic: EMAIL_TOPIC, sealedPayload: seal(ctx.keyring, JSON.stringify(message), payloadAad(id)) });
+}
+
+export function openEmailPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { id: string; payload: string }): EmailMessage {
+  return JSON.parse(openText(ctx.keyring, event.payload, payloadAad(event.id))) as EmailMessage;
+}
