@@ -89,6 +89,8 @@ export interface Database extends AccountTables {
   app_user: UserTable;
   setup_token: SetupTokenTable;
   api_token: ApiTokenTable;
+  audit_log: AuditLogTable;
+  audit_checkpoint: AuditCheckpointTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -132,7 +134,3 @@ export interface AuditCheckpointTable {
 }
 
 // Declaration merging adds the audit tables to `Database` above without editing its declaration.
-export interface Database {
-  audit_log: AuditLogTable;
-  audit_checkpoint: AuditCheckpointTable;
-}

@@ -21,11 +21,13 @@ export interface BrowserSession {
  * A running app on a fresh database, with a movable clock, an owner, and
  * helpers that sign in the way clients do.
  */
-export async function accountsHarness(kind: DatabaseKind, start = new Date('2026-11-23T09:00:00Z')) {
+export async function accountsHarness(kind: DatabaseKind, options: { start?: Date; beforeReady?: (app: App) => void } = {}) {
   const database: OpenDatabase = await openTestDatabase(kind);
-  let now = start;
+  let now = options.start ?? new Date('2026-11-23T09:00:00Z');
   const clock = () => now;
   const app: App = await buildTestApp(database, { now: clock });
+  // Hooks can only be added before the first request readies the app.
+  options.beforeReady?.(app);
   const ownerToken = await setUpOwner(app, database);
 
   const harness = {

@@ -18,9 +18,19 @@ import { requestMeta } from '../request-meta.ts';
 /** Every route declares who may call it; a route that does not is refused at registration. */
 export type RouteAccess = 'public' | Action | { action: Action; projectParam: string };
 
+export interface RegisteredRouteAccess {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+  }
+  interface FastifyInstance {
+    /** Every registered route with its access rule: the authorization matrix test walks this list. */
+    routeAccess: RegisteredRouteAccess[];
   }
   interface FastifyRequest {
     principal: Principal;
@@ -86,10 +96,15 @@ export const accessControlPlugin = fp(async (app: FastifyInstance, opts: { ctx: 
   // Fastify refuses object defaults on requests (they would be shared); every request sets its own below.
   app.decorateRequest('principal', null as never);
 
+  const registered: RegisteredRouteAccess[] = [];
+  app.decorate('routeAccess', registered);
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined && !route.url.startsWith('/api/openapi')) {
+    const access = route.config?.access;
+    if (access === undefined) {
+      if (route.url.startsWith('/api/openapi')) return;
       throw new Error(`route ${route.method} ${route.url} declares no access rule (config.access)`);
     }
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url, access });
   });
 
   let setupKnownComplete = false;

@@ -11,7 +11,7 @@ describe.each(databaseKinds)('sessions, refresh tokens and API tokens on %s', (k
   let memberId: string;
 
   beforeAll(async () => {
-    h = await accountsHarness(kind, new Date());
+    h = await accountsHarness(kind, { start: new Date() });
     const policy = await examplePolicyExpiringIn('payqi');
     await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy: policy.text } });
     await h.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: h.ownerAuth, payload: { email: MEMBER, role: 'member', project: { slug: 'payqi', role: 'triager' } } });

@@ -1,0 +1,81 @@
+/**
+ * Who may call each route, written out by hand and kept beside the policy:
+ * the authorization matrix test (src/http/access-matrix.test.ts) checks every
+ * registered route against this table for each kind of principal, and fails
+ * for a route that is missing here. Change it only together with the policy.
+ */
+export const matrixPrincipals = [
+  'anonymous',
+  'member',
+  'viewer',
+  'triager',
+  'projectAdmin',
+  'otherProjectAdmin',
+  'orgAdmin',
+  'owner',
+  'tokenWithScope',
+  'tokenWithoutScope',
+] as const;
+export type MatrixPrincipal = (typeof matrixPrincipals)[number];
+
+const everyone = matrixPrincipals;
+const people: MatrixPrincipal[] = ['member', 'viewer', 'triager', 'projectAdmin', 'otherProjectAdmin', 'orgAdmin', 'owner'];
+const signedIn: MatrixPrincipal[] = [...people, 'tokenWithScope', 'tokenWithoutScope'];
+const organisationAdmins: MatrixPrincipal[] = ['orgAdmin', 'owner', 'tokenWithScope'];
+const projectTeam: MatrixPrincipal[] = ['viewer', 'triager', 'projectAdmin', ...organisationAdmins];
+const projectAdmins: MatrixPrincipal[] = ['projectAdmin', ...organisationAdmins];
+
+/** Keys are `METHOD /url` as registered; the project in `:slug` is the one viewer, triager and projectAdmin belong to. */
+export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
+  'GET /healthz': everyone,
+  'GET /readyz': everyone,
+  'GET /setup': everyone,
+  'GET /setup/setup.js': everyone,
+  'GET /setup/setup.css': everyone,
+  'GET /api/v1/setup': everyone,
+  'POST /api/v1/setup': everyone,
+  'POST /api/v1/auth/login': everyone,
+  'POST /api/v1/auth/login/mfa': everyone,
+  'POST /api/v1/auth/refresh': everyone,
+  'POST /api/v1/auth/password-reset': everyone,
+  'POST /api/v1/auth/password-reset/confirm': everyone,
+  'POST /api/v1/invitations/accept': everyone,
+  'GET /.well-known/security.txt': everyone,
+  'GET /p/:slug/security.txt': everyone,
+  'GET /p/:slug/SECURITY.md': everyone,
+  'GET /api/v1/projects': everyone,
+  'GET /api/v1/projects/:slug': everyone,
+  'GET /api/v1/projects/:slug/policy.yaml': everyone,
+
+  'GET /api/v1/me': signedIn,
+  'GET /api/v1/account/sessions': signedIn,
+  'DELETE /api/v1/account/sessions/:id': people,
+  'POST /api/v1/auth/logout': people,
+  'POST /api/v1/auth/logout-everywhere': people,
+  'POST /api/v1/account/password': people,
+  'POST /api/v1/account/mfa/totp': people,
+  'POST /api/v1/account/mfa/totp/confirm': people,
+  'POST /api/v1/account/mfa/totp/disable': people,
+  'POST /api/v1/account/mfa/recovery-codes': people,
+  'GET /api/v1/account/tokens': people,
+  'POST /api/v1/account/tokens': people,
+  'DELETE /api/v1/account/tokens/:id': people,
+
+  'GET /api/v1/organisation': [...people, 'tokenWithScope'],
+  'PATCH /api/v1/organisation': ['owner'],
+  'GET /api/v1/users': organisationAdmins,
+  'PATCH /api/v1/users/:id': organisationAdmins,
+  'POST /api/v1/users/:id/sessions/end': organisationAdmins,
+  'GET /api/v1/invitations': organisationAdmins,
+  'POST /api/v1/invitations': organisationAdmins,
+  'DELETE /api/v1/invitations/:id': organisationAdmins,
+  'GET /api/v1/audit': organisationAdmins,
+  'GET /api/v1/audit/verify': organisationAdmins,
+
+  'POST /api/v1/projects': organisationAdmins,
+  'PUT /api/v1/projects/:slug/policy': projectAdmins,
+  'GET /api/v1/projects/:slug/policy/revisions': projectTeam,
+  'GET /api/v1/projects/:slug/members': projectTeam,
+  'PUT /api/v1/projects/:slug/members/:userId': projectAdmins,
+  'DELETE /api/v1/projects/:slug/members/:userId': projectAdmins,
+};
