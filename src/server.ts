@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from './config/index.ts';
 import { build, type App } from './http/app.ts';
 import { createSecurityTxtSigner, type SecurityTxtSigner } from './services/policy-documents.service.ts';
+import { startBackgroundWork } from './jobs/background.ts';
+import { createSmtpMailer } from './mail/smtp-mailer.ts';
 import { createServiceContext } from './services/context.ts';
 import { issueSetupToken } from './services/setup.service.ts';
 import { openConfiguredDatabase } from './storage/open-for-config.ts';
@@ -37,7 +39,10 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const setup = await issueSetupToken(createServiceContext(config, database.db));
+  const ctx = createServiceContext(config, database.db);
+  const setup = await issueSetupToken(ctx);
+  const mailer = config.mail.smtpUrl ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, domain: new URL(config.publicUrl).hostname }) : undefined;
+  const background = startBackgroundWork(ctx, app.log, { mailer });
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   const setupUrl = setup ? `${publicUrl}/setup#token=${setup.token}` : undefined;
   if (setup && setupUrl) {
@@ -51,6 +56,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     close() {
       closing ??= (async () => {
         await app.close();
+        await background.stop();
         await database.close();
       })();
       return closing;

@@ -21,9 +21,9 @@ function payloadAad(id: string) {
  * the change that caused it commits. The payload is sealed: account mails
  * carry one-time links that must not sit readable in the database.
  */
-export async function enqueueEmail(db: DbOrTrx, ctx: Pick<ServiceContext, 'keyring'>, message: EmailMessage): Promise<void> {
+export async function enqueueEmail(db: DbOrTrx, ctx: Pick<ServiceContext, 'keyring' | 'now'>, message: EmailMessage): Promise<void> {
   const id = randomUUID();
-  await insertOutboxEvent(db, { id, topic: EMAIL_TOPIC, sealedPayload: seal(ctx.keyring, JSON.stringify(message), payloadAad(id)) });
+  await insertOutboxEvent(db, { id, topic: EMAIL_TOPIC, sealedPayload: seal(ctx.keyring, JSON.stringify(message), payloadAad(id)), availableAt: ctx.now() });
 }
 
 export function openEmailPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { id: string; payload: string }): EmailMessage {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embargoBin, repoRoot, runCli } from '../support/cli.ts';
 import { examplePolicyExpiringIn } from '../support/policies.ts';
+import { startTestSmtpServer } from '../support/smtp.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,7 +59,8 @@ describe('embargo serve on the embedded database', () => {
     const policy = await examplePolicyExpiringIn('payqi');
     const dataDir = await mkdtemp(join(tmpdir(), 'embargo-serve-'));
     const port = await freePort();
-    const env = { ...process.env, EMBARGO_DATA_DIR: dataDir, EMBARGO_PORT: String(port), EMBARGO_LOG_LEVEL: 'warn' };
+    const smtp = await startTestSmtpServer();
+    const env = { ...process.env, EMBARGO_DATA_DIR: dataDir, EMBARGO_PORT: String(port), EMBARGO_LOG_LEVEL: 'warn', EMBARGO_SMTP_URL: smtp.url };
     server = spawn(process.execPath, [embargoBin, 'serve'], { cwd: repoRoot, env });
     const [, setupUrl] = await waitFor(server, /(http:\/\/localhost:\d+\/setup#token=emb_setup_[A-Za-z0-9_-]+)/);
     const base = `http://127.0.0.1:${port}`;
@@ -89,6 +91,12 @@ describe('embargo serve on the embedded database', () => {
     const securityTxt = await fetch(`${base}/.well-known/security.txt`);
     expect(securityTxt.status).toBe(200);
     expect(await securityTxt.text()).toMatch(/^Contact: /m);
+
+    // Mail leaves through the outbox and real SMTP: a password reset reaches the owner's inbox.
+    await fetch(`${base}/api/v1/auth/password-reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.org' }) });
+    const resetMail = await smtp.waitFor((mail) => mail.to.includes('owner@example.org') && /reset-password#token=emb_reset_/.test(mail.text));
+    expect(resetMail.raw).toMatch(/^Subject: Reset your Embargo password/m);
+    await smtp.close();
 
     const exited = new Promise<number | null>((resolve) => server!.once('exit', resolve));
     server.kill('SIGTERM');

@@ -1,8 +1,8 @@
-import type { DbOrTrx } from '../database.ts';
+import type { Db, DbOrTrx } from '../database.ts';
 import type { OutboxEvent } from '../schema-accounts.ts';
 
-export async function insertOutboxEvent(db: DbOrTrx, values: { id: string; topic: string; sealedPayload: string }): Promise<void> {
-  await db.insertInto('outbox_event').values({ id: values.id, topic: values.topic, payload: values.sealedPayload }).execute();
+export async function insertOutboxEvent(db: DbOrTrx, values: { id: string; topic: string; sealedPayload: string; availableAt: Date }): Promise<void> {
+  await db.insertInto('outbox_event').values({ id: values.id, topic: values.topic, payload: values.sealedPayload, available_at: values.availableAt, created_at: values.availableAt }).execute();
 }
 
 /** Claims due events; SKIP LOCKED lets several workers share the outbox without sending twice. */
@@ -34,4 +34,19 @@ export async function markOutboxFailed(db: DbOrTrx, id: string, error: string, r
 
 export async function listOutboxEvents(db: DbOrTrx, topic: string): Promise<OutboxEvent[]> {
   return db.selectFrom('outbox_event').selectAll().where('topic', '=', topic).orderBy('created_at').execute();
+}
+
+/**
+ * Leases due events to this worker by pushing their availability forward, in
+ * one short statement: the worker then sends without holding a transaction
+ * (or, on PGlite, the only connection) while it talks to the mail server. An
+ * event whose worker dies comes due again when the lease ends.
+ */
+export async function leaseDueOutboxEvents(db: Db, topic: string, now: Date, leaseUntil: Date, limit: number): Promise<OutboxEvent[]> {
+  return db.transaction().execute(async (trx) => {
+    const due = await claimDueOutboxEvents(trx, topic, now, limit);
+    if (due.length === 0) return [];
+    await trx.updateTable('outbox_event').set({ available_at: leaseUntil }).where('id', 'in', due.map((e) => e.id)).execute();
+    return due;
+  });
 }
