@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { readConfig } from '../config/index.ts';
 import { auditJsonLine, escapeForLine, renderAuditLine } from '../domain/audit/render.ts';
 import { EmbargoError } from '../errors.ts';
-import { checkpointAudit, exportAudit, verifyAudit } from '../services/audit.service.ts';
+import { appendAudit, checkpointAudit, exportAudit, verifyAudit } from '../services/audit.service.ts';
 import type { Db } from '../storage/database.ts';
 import { openConfiguredDatabase } from '../storage/open-for-config.ts';
 import { printJson, type Output } from './output.ts';
@@ -88,6 +88,8 @@ export function registerAuditCommands(program: Command, run: Run, output: Output
           const lines = Readable.from(jsonLines(db, range, counter));
           if (opts.output === undefined) await pipeline(lines, output.out, { end: false });
           else await pipeline(lines, createWriteStream(opts.output, { mode: 0o600 }));
+          // Exports leave the system, so they are themselves on the record.
+          await appendAudit(db, { actor: { type: 'system', label: 'cli' }, action: 'audit.exported', outcome: 'success', details: { since: range.since.toISOString(), until: range.until?.toISOString() ?? null, entries: counter.lines }, at: new Date() });
         });
         if (opts.output !== undefined) output.out.write(`exported ${counter.lines} entries to ${opts.output}\n`);
         return 0;

@@ -19,7 +19,7 @@ export function registerProjectCommands(program: Command, run: Run, output: Outp
         const policyYaml = await readFile(opts.policy, 'utf8').catch((error: NodeJS.ErrnoException) => {
           throw new EmbargoError('not_found', `cannot read policy file ${opts.policy}: ${error.code ?? error.message}`);
         });
-        const created = await withServices((ctx) => createProject(ctx, { policyYaml, actorId: null }));
+        const created = await withServices((ctx) => createProject(ctx, { policyYaml, author: { operator: true } }));
         if (opts.json) printJson(output, { slug: created.slug, name: created.name, policyRevision: created.policyRevision });
         else output.out.write(`created project ${created.slug} (${created.name})\n`);
         return 0;

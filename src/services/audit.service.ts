@@ -14,6 +14,7 @@ import {
   listAuditCheckpoints,
   listAuditEntries,
   lockAuditChain,
+  type AuditEntryFilter,
 } from '../storage/repositories/audit.repository.ts';
 
 /** Rows per query when walking the log: memory stays flat however long the log is. */
@@ -111,4 +112,9 @@ export async function checkpointAudit(db: Db, options: { serverSecret: string; n
  */
 export function exportAudit(db: Db, range: { since: Date; until?: Date | undefined }): AsyncGenerator<AuditRecord> {
   return pagedBySeq(0, (after) => listAuditEntries(db, { ...range, afterSeq: after, limit: BATCH_SIZE }));
+}
+
+/** A page of the log in chain order, for the audit viewer. */
+export function listAudit(db: Db, filter: AuditEntryFilter): Promise<AuditRecord[]> {
+  return listAuditEntries(db, filter);
 }

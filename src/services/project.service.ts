@@ -15,7 +15,10 @@ import {
   updateProjectPolicyRevision,
   type ProjectWithPolicy,
 } from '../storage/repositories/project.repository.ts';
-import type { ServiceContext } from './context.ts';
+import { userIdOf, type Principal } from '../domain/access/principal.ts';
+import { auditActor } from './audit-actor.ts';
+import { appendAudit } from './audit.service.ts';
+import { systemMeta, type RequestMeta, type ServiceContext } from './context.ts';
 import { DEFAULT_ORGANISATION_NAME } from './setup.service.ts';
 
 export interface ProjectView {
@@ -62,14 +65,25 @@ function parsePublishablePolicy(policyYaml: string, now: Date): Policy {
 }
 
 /** Creates a project from its policy file. The first project becomes the instance's default (its security.txt is served at /.well-known/). */
-export async function createProject(ctx: ServiceContext, input: { policyYaml: string; actorId: string | null }): Promise<ProjectView> {
+/** Who changes a policy: a signed-in principal over HTTP, or the operator at the command line. */
+export type PolicyAuthor = { principal: Principal; meta: RequestMeta } | { operator: true };
+
+function authorFields(author: PolicyAuthor) {
+  return 'operator' in author
+    ? { createdBy: null, actor: { type: 'system' as const, label: 'cli' }, meta: systemMeta }
+    : { createdBy: userIdOf(author.principal), actor: auditActor(author.principal), meta: author.meta };
+}
+
+export async function createProject(ctx: ServiceContext, input: { policyYaml: string; author: PolicyAuthor }): Promise<ProjectView> {
   const policy = parsePublishablePolicy(input.policyYaml, ctx.now());
   const slug = policy.project.slug;
   try {
     await ctx.db.transaction().execute(async (trx) => {
       const organisation = await findOrCreateOrganisation(trx, DEFAULT_ORGANISATION_NAME);
       const project = await insertProject(trx, { organisationId: organisation.id, slug, name: policy.project.name });
-      await insertPolicyRevision(trx, { projectId: project.id, revision: 1, policyYaml: input.policyYaml, policy, createdBy: input.actorId });
+      const { createdBy, actor, meta } = authorFields(input.author);
+      await insertPolicyRevision(trx, { projectId: project.id, revision: 1, policyYaml: input.policyYaml, policy, createdBy });
+      await appendAudit(trx, { actor, action: 'project.created', object: { type: 'project', id: project.id }, outcome: 'success', ...meta, details: { slug, revision: 1 }, at: ctx.now() });
       if (organisation.default_project_id === null) await setDefaultProject(trx, organisation.id, project.id);
     });
   } catch (error) {
@@ -84,7 +98,7 @@ export async function createProject(ctx: ServiceContext, input: { policyYaml: st
 /** Replaces a project's policy with a new revision; earlier revisions stay for the change log and for clocks measured against them. */
 export async function updateProjectPolicy(
   ctx: ServiceContext,
-  input: { slug: string; policyYaml: string; actorId: string | null },
+  input: { slug: string; policyYaml: string; author: PolicyAuthor },
 ): Promise<ProjectView> {
   const policy = parsePublishablePolicy(input.policyYaml, ctx.now());
   if (policy.project.slug !== input.slug) {
@@ -96,7 +110,9 @@ export async function updateProjectPolicy(
     const project = await lockProjectBySlug(trx, input.slug);
     if (!project) throw new EmbargoError('not_found', `no project "${input.slug}"`);
     const revision = project.policy_revision + 1;
-    await insertPolicyRevision(trx, { projectId: project.id, revision, policyYaml: input.policyYaml, policy, createdBy: input.actorId });
+    const { createdBy, actor, meta } = authorFields(input.author);
+    await insertPolicyRevision(trx, { projectId: project.id, revision, policyYaml: input.policyYaml, policy, createdBy });
+    await appendAudit(trx, { actor, action: 'project.policy.updated', object: { type: 'project', id: project.id }, outcome: 'success', ...meta, details: { revision }, at: ctx.now() });
     await updateProjectPolicyRevision(trx, project.id, revision, policy.project.name);
   });
   return getProject(ctx, input.slug);

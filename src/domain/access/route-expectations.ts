@@ -53,6 +53,7 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'POST /api/v1/auth/logout': people,
   'POST /api/v1/auth/logout-everywhere': people,
   'POST /api/v1/account/password': people,
+  'POST /api/v1/account/email': people,
   'POST /api/v1/account/mfa/totp': people,
   'POST /api/v1/account/mfa/totp/confirm': people,
   'POST /api/v1/account/mfa/totp/disable': people,

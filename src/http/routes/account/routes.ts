@@ -6,6 +6,7 @@ import { EmbargoError } from '../../../errors.ts';
 import { createApiToken, listUserApiTokens, revokeUserApiToken } from '../../../services/accounts/api-tokens.service.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes } from '../../../services/accounts/mfa.service.ts';
 import { endAllOwnSessions, endOwnSession, listOwnSessions } from '../../../services/accounts/own-sessions.service.ts';
+import { changeEmail } from '../../../services/accounts/email.service.ts';
 import { changePassword } from '../../../services/accounts/password.service.ts';
 import { getOrganisation } from '../../../services/organisation.service.ts';
 import { findUserById } from '../../../storage/repositories/user.repository.ts';
@@ -14,7 +15,7 @@ import { SESSION_COOKIE } from '../../plugins/access-control.ts';
 import { requestMeta } from '../../request-meta.ts';
 import { signedIn } from '../../signed-in.ts';
 import { iso, isoOrNull } from '../presenters.ts';
-import { changePasswordBody, confirmTotpBody, createdToken, createTokenBody, idParams, meResponse, proofBody, sessionList, tokenList } from './schema.ts';
+import { changeEmailBody, changePasswordBody, confirmTotpBody, createdToken, createTokenBody, idParams, meResponse, proofBody, sessionList, tokenList } from './schema.ts';
 
 const bearer = [{ bearer: [] }];
 
@@ -69,6 +70,10 @@ export const accountRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     const principal = signedIn(request.principal);
     return changePassword(ctx, { userId: principal.userId, sessionId: sessionOf(principal) }, request.body, requestMeta(request));
   });
+
+  app.post('/api/v1/account/email', { config: { access: 'account.manage', hashWork: true }, schema: { tags: ['account'], security: bearer, body: changeEmailBody, response: { 200: z.object({ email: z.string() }) } } }, async (request) =>
+    changeEmail(ctx, signedIn(request.principal).userId, request.body, requestMeta(request)),
+  );
 
   app.post('/api/v1/account/mfa/totp', { config: { access: 'account.enrolMfa', hashWork: true }, schema: { tags: ['account'], security: bearer, body: proofBody, response: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }) } } }, async (request) =>
     beginTotpEnrolment(ctx, signedIn(request.principal).userId, request.body, requestMeta(request)),

@@ -58,3 +58,5 @@ const tokenView = z.object({
 });
 export const tokenList = z.object({ tokens: z.array(tokenView) });
 export const createdToken = z.object({ id: z.uuid(), name: z.string(), scopes: z.array(z.string()), projectSlug: z.string().nullable(), expiresAt: z.iso.datetime().nullable(), token: z.string().describe('Shown once') });
+
+export const changeEmailBody = z.object({ currentPassword: passwordField, ...secondFactor, newEmail: z.email().max(254) }).strict();

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { verifyAudit } from '../../../services/audit.service.ts';
-import { listAuditEntries } from '../../../storage/repositories/audit.repository.ts';
+import { listAudit, verifyAudit } from '../../../services/audit.service.ts';
 import type { RouteOptions } from '../../app.ts';
 
 const MAX_PAGE = 500;
@@ -50,7 +49,7 @@ const verification = z.object({
 export const auditRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.get('/api/v1/audit', { config: { access: 'audit.read' }, schema: { tags: ['audit'], security: bearer, querystring: listQuery, response: { 200: z.object({ entries: z.array(entry), nextAfterSeq: z.number().int().nullable() }) } } }, async (request) => {
     const { since, until, ...rest } = request.query;
-    const entries = await listAuditEntries(ctx.db, { ...rest, since: since ? new Date(since) : undefined, until: until ? new Date(until) : undefined });
+    const entries = await listAudit(ctx.db, { ...rest, since: since ? new Date(since) : undefined, until: until ? new Date(until) : undefined });
     return { entries, nextAfterSeq: entries.length === rest.limit ? (entries.at(-1)?.seq ?? null) : null };
   });
 

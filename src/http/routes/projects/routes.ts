@@ -1,15 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createProject, getPolicyHistory, getProject, listAllProjects, updateProjectPolicy } from '../../../services/project.service.ts';
 import type { RouteOptions } from '../../app.ts';
-import { userIdOf, type Principal } from '../../../domain/access/principal.ts';
+import { requestMeta } from '../../request-meta.ts';
 import { presentProject } from './presenter.ts';
 import { policyBody, projectListResponse, projectResponse, revisionListResponse, slugParams } from './schema.ts';
 
 const bearer = [{ bearer: [] }];
-
-function actorId(principal: Principal): string | null {
-  return userIdOf(principal);
-}
 
 /** Projects and their policies. A policy is a public document (it is what SECURITY.md says), so reading is public. */
 export const projectRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx, publicUrl }) => {
@@ -24,7 +20,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: { tags: ['projects'], summary: 'Create a project from its policy', security: bearer, body: policyBody, response: { 201: projectResponse } },
     },
     async (request, reply) => {
-      const project = await createProject(ctx, { policyYaml: request.body.policy, actorId: actorId(request.principal) });
+      const project = await createProject(ctx, { policyYaml: request.body.policy, author: { principal: request.principal, meta: requestMeta(request) } });
       return reply.status(201).send(presentProject(project, publicUrl));
     },
   );
@@ -42,7 +38,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: { tags: ['projects'], summary: 'Replace the policy (adds a revision)', security: bearer, params: slugParams, body: policyBody, response: { 200: projectResponse } },
     },
     async (request) => {
-      const project = await updateProjectPolicy(ctx, { slug: request.params.slug, policyYaml: request.body.policy, actorId: actorId(request.principal) });
+      const project = await updateProjectPolicy(ctx, { slug: request.params.slug, policyYaml: request.body.policy, author: { principal: request.principal, meta: requestMeta(request) } });
       return presentProject(project, publicUrl);
     },
   );
