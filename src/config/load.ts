@@ -30,6 +30,7 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_SESSION_ABSOLUTE_HOURS', ['auth', 'sessionAbsoluteHours']],
   ['EMBARGO_ACCESS_TOKEN_TTL_SECONDS', ['auth', 'accessTokenTtlSeconds']],
   ['EMBARGO_CORS_ORIGINS', ['http', 'corsOrigins']],
+  ['EMBARGO_TRUST_PROXY', ['http', 'trustProxy']],
   ['EMBARGO_RATE_LIMIT_PER_MINUTE', ['http', 'rateLimitPerMinute']],
   ['EMBARGO_AUTH_RATE_LIMIT_PER_MINUTE', ['http', 'authRateLimitPerMinute']],
   ['EMBARGO_SMTP_URL', ['mail', 'smtpUrl']],

@@ -66,6 +66,14 @@ export const configSchema = z
         /** Origins allowed to call the API from a browser; none by default. */
         corsOrigins: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : v), z.array(z.url({ protocol: /^https?$/ })).default([])),
         rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+        /**
+         * Reverse proxies whose X-Forwarded-For is believed: a hop count, or addresses/CIDRs
+         * ("127.0.0.1,10.0.0.0/8"). Unset means client addresses are the socket's: behind a proxy,
+         * every client would otherwise share the proxy's rate-limit budget.
+         */
+        trustProxy: z
+          .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : typeof v === 'string' ? v.split(',').map((a) => a.trim()).filter(Boolean) : v), z.union([z.number().int().min(1).max(10), z.array(z.string().min(1)).min(1)]))
+          .optional(),
         authRateLimitPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
       })
       .strict()

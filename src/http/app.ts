@@ -47,6 +47,13 @@ export interface RouteOptions {
   authRateLimit: number;
 }
 
+/** Fastify takes a hop count as a function (its types omit the number form proxy-addr accepts). */
+function trustProxyOption(setting: number | string[] | undefined): FastifyServerOptions['trustProxy'] {
+  if (setting === undefined) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 /** Builds the Fastify application without listening, so tests drive it with `inject()`. */
 export async function build(options: BuildOptions): Promise<App> {
   const { config } = options;
@@ -55,8 +62,8 @@ export async function build(options: BuildOptions): Promise<App> {
     logger: options.logger ?? loggerOptions(config.logLevel),
     genReqId: () => randomUUID(),
     bodyLimit: DEFAULT_BODY_LIMIT,
-    // Behind a load balancer the operator sets trustProxy (DEPLOY); by default client IPs are the socket's.
-    trustProxy: false,
+    // Only configured proxies are believed about client addresses (EMBARGO_TRUST_PROXY).
+    trustProxy: trustProxyOption(config.http.trustProxy),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -50,8 +50,8 @@ async function bearerPrincipal(ctx: ServiceContext, token: string): Promise<Prin
 /**
  * A bearer token wins over a cookie. A presented but unusable bearer token is
  * an error even on public routes, so a client never silently runs
- * unauthenticated. A stale cookie is ignored on public routes (a logged-out
- * browser can still read public pages) and refused elsewhere.
+ * unauthenticated. Cookies only count on non-public routes, where a stale one
+ * is refused.
  */
 async function authenticate(ctx: ServiceContext, request: FastifyRequest, isPublic: boolean): Promise<Principal> {
   const header = request.headers.authorization;
@@ -62,13 +62,11 @@ async function authenticate(ctx: ServiceContext, request: FastifyRequest, isPubl
     await appendAudit(ctx.db, { actor: { type: 'anonymous' }, action: 'auth.bearer.rejected', outcome: 'failure', ...requestMeta(request), details: { route: request.routeOptions.url }, at: ctx.now() });
     throw new EmbargoError('unauthenticated', 'the bearer token is invalid, expired or revoked');
   }
+  // Public routes act on no one's authority, so a session cookie is not even looked at there.
   const cookie = request.cookies[SESSION_COOKIE];
-  if (cookie === undefined) return anonymous;
+  if (cookie === undefined || isPublic) return anonymous;
   const resolved = await principalForSessionCookie(ctx, cookie);
-  if (!resolved) {
-    if (isPublic) return anonymous;
-    throw new EmbargoError('session_expired', 'the session has ended; sign in again');
-  }
+  if (!resolved) throw new EmbargoError('session_expired', 'the session has ended; sign in again');
   // Synchronizer token: a cross-site form can send the cookie but cannot read the CSRF token to echo it.
   if (!safeMethods.has(request.method)) {
     const presented = request.headers[CSRF_HEADER];

@@ -154,3 +154,9 @@ export async function refreshApiSession(ctx: ServiceContext, refreshToken: strin
   if (!(await findEnabledUserWithMfaSettings(ctx.db, outcome.session.user_id))) throw new EmbargoError('session_expired', 'the account is disabled');
   return completeApiLogin(ctx, outcome.session.user_id, { kind: 'api', sessionId: outcome.session.id, refreshToken: outcome.refreshToken });
 }
+
+/** Ends the session behind a cookie the browser still sent when signing in again: one browser, one live session. */
+export async function endReplacedBrowserSession(ctx: ServiceContext, sessionToken: string): Promise<void> {
+  const session = await findSessionByTokenHash(ctx.db, hashSecretToken(sessionToken, ctx.serverSecret));
+  if (session && session.revoked_at === null) await revokeSession(ctx.db, session.id, ctx.now(), 'replaced_by_new_login');
+}

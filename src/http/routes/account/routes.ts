@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mfaRequiredFor } from '../../../domain/access/policy.ts';
@@ -18,6 +19,12 @@ import { iso, isoOrNull } from '../presenters.ts';
 import { changeEmailBody, changePasswordBody, confirmTotpBody, createdToken, createTokenBody, idParams, meResponse, proofBody, sessionList, tokenList } from './schema.ts';
 
 const bearer = [{ bearer: [] }];
+
+/** Logging out clears the cookie and asks the browser to drop anything it kept for this origin. */
+function clearBrowserState(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+  reply.header('clear-site-data', '"cache", "cookies", "storage"');
+}
 
 function sessionOf(principal: UserPrincipal | ApiTokenPrincipal): string | null {
   return principal.kind === 'user' ? principal.sessionId : null;
@@ -56,13 +63,13 @@ export const accountRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     const principal = signedIn(request.principal);
     const sessionId = sessionOf(principal);
     if (sessionId) await endOwnSession(ctx, principal.userId, sessionId, requestMeta(request));
-    reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+    clearBrowserState(reply);
     return reply.status(204).send();
   });
 
   app.post('/api/v1/auth/logout-everywhere', { config: { access: 'account.logout' }, schema: { tags: ['auth'], security: bearer, response: { 200: z.object({ endedSessions: z.number().int() }) } } }, async (request, reply) => {
     const result = await endAllOwnSessions(ctx, signedIn(request.principal).userId, requestMeta(request));
-    reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+    clearBrowserState(reply);
     return result;
   });
 

@@ -27,6 +27,20 @@ describe.each(databaseKinds)('sign-in, MFA and lockout on %s', (kind) => {
     expect(first.csrf).not.toBe(second.csrf);
   });
 
+  it('ends the session a browser still held when it signs in again, and clears browser state at logout', async () => {
+    const old = await h.browserLogin(OWNER_EMAIL, OWNER_PASSWORD);
+    const relogin = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { cookie: old.cookie }, payload: { email: OWNER_EMAIL, password: OWNER_PASSWORD } });
+    expect(relogin.statusCode).toBe(200);
+    expect((await h.app.inject({ url: '/api/v1/me', headers: old.headers })).statusCode).toBe(401);
+
+    const current = await h.browserLogin(OWNER_EMAIL, OWNER_PASSWORD);
+    const logout = await h.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: current.headers });
+    expect(logout.statusCode).toBe(204);
+    expect(logout.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
+    expect([logout.headers['set-cookie']].flat()[0]).toMatch(/^__Host-embargo_session=; .*Expires=Thu, 01 Jan 1970/);
+    expect((await h.app.inject({ url: '/api/v1/me', headers: current.headers })).statusCode).toBe(401);
+  });
+
   it('lets an owner without MFA only reach their account until they enrol', async () => {
     const session = await h.browserLogin(OWNER_EMAIL, OWNER_PASSWORD);
     const me = await h.app.inject({ url: '/api/v1/me', headers: session.headers });

@@ -1,19 +1,22 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptInvitation } from '../../../services/accounts/invitations.service.ts';
 import { completeMfaLogin, login, type LoginResult } from '../../../services/accounts/login.service.ts';
 import { confirmPasswordReset, requestPasswordReset } from '../../../services/accounts/password.service.ts';
-import { refreshApiSession } from '../../../services/accounts/sessions.service.ts';
+import { endReplacedBrowserSession, refreshApiSession } from '../../../services/accounts/sessions.service.ts';
+import type { ServiceContext } from '../../../services/context.ts';
 import type { RouteOptions } from '../../app.ts';
 import { SESSION_COOKIE } from '../../plugins/access-control.ts';
 import { requestMeta } from '../../request-meta.ts';
 import { acceptedResponse, acceptInvitationBody, loginBody, loginResponse, mfaLoginBody, refreshBody, resetConfirmBody, resetRequestBody } from './schema.ts';
 
 /** The browser session cookie: __Host- pins it to this origin and path, HttpOnly hides it from scripts. */
-function present(result: LoginResult, reply: FastifyReply) {
+async function present(ctx: ServiceContext, result: LoginResult, request: FastifyRequest, reply: FastifyReply) {
   if (result.kind === 'mfa_required') return { kind: result.kind, challenge: result.challenge, expiresAt: result.expiresAt.toISOString() };
   if (result.kind === 'browser') {
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous !== undefined) await endReplacedBrowserSession(ctx, previous);
     reply.setCookie(SESSION_COOKIE, result.sessionToken, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
     return { kind: result.kind, csrfToken: result.csrfToken, expiresAt: result.absoluteExpiresAt.toISOString() };
   }
@@ -26,15 +29,15 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
   const hashing = { ...limited, hashWork: true };
 
   app.post('/api/v1/auth/login', { config: hashing, schema: { tags: ['auth'], body: loginBody, response: { 200: loginResponse } } }, async (request, reply) =>
-    present(await login(ctx, request.body, requestMeta(request)), reply),
+    present(ctx, await login(ctx, request.body, requestMeta(request)), request, reply),
   );
 
   app.post('/api/v1/auth/login/mfa', { config: limited, schema: { tags: ['auth'], body: mfaLoginBody, response: { 200: loginResponse } } }, async (request, reply) =>
-    present(await completeMfaLogin(ctx, request.body, requestMeta(request)), reply),
+    present(ctx, await completeMfaLogin(ctx, request.body, requestMeta(request)), request, reply),
   );
 
   app.post('/api/v1/auth/refresh', { config: limited, schema: { tags: ['auth'], body: refreshBody, response: { 200: loginResponse } } }, async (request, reply) =>
-    present(await refreshApiSession(ctx, request.body.refreshToken, requestMeta(request)), reply),
+    present(ctx, await refreshApiSession(ctx, request.body.refreshToken, requestMeta(request)), request, reply),
   );
 
   app.post('/api/v1/auth/password-reset', { config: limited, schema: { tags: ['auth'], body: resetRequestBody, response: { 202: z.object({ status: z.literal('sent_if_account_exists') }) } } }, async (request, reply) => {
