@@ -33,6 +33,8 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_TRUST_PROXY', ['http', 'trustProxy']],
   ['EMBARGO_RATE_LIMIT_PER_MINUTE', ['http', 'rateLimitPerMinute']],
   ['EMBARGO_AUTH_RATE_LIMIT_PER_MINUTE', ['http', 'authRateLimitPerMinute']],
+  ['EMBARGO_INTAKE_RATE_LIMIT_PER_MINUTE', ['http', 'intakeRateLimitPerMinute']],
+  ['EMBARGO_INTAKE_PROJECT_RATE_LIMIT_PER_MINUTE', ['http', 'intakeProjectRateLimitPerMinute']],
   ['EMBARGO_SMTP_URL', ['mail', 'smtpUrl']],
   ['EMBARGO_MAIL_FROM', ['mail', 'from']],
   ['EMBARGO_SECURITY_TXT_SIGNING_KEY_FILE', ['securityTxt', 'signingKeyFile']],

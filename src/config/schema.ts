@@ -75,6 +75,9 @@ export const configSchema = z
           .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : typeof v === 'string' ? v.split(',').map((a) => a.trim()).filter(Boolean) : v), z.union([z.number().int().min(1).max(10), z.array(z.string().min(1)).min(1)]))
           .optional(),
         authRateLimitPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
+        /** New reports per client address per minute, and per project per minute (a flood from many addresses). */
+        intakeRateLimitPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
+        intakeProjectRateLimitPerMinute: z.coerce.number().int().min(1).max(100_000).default(120),
       })
       .strict()
       .prefault({}),

@@ -19,6 +19,9 @@ import { healthRoutes } from './routes/health/routes.ts';
 import { organisationRoutes } from './routes/organisation/routes.ts';
 import { policyDocumentRoutes } from './routes/policy-documents/routes.ts';
 import { projectRoutes } from './routes/projects/routes.ts';
+import { intakeRoutes } from './routes/reports/intake-routes.ts';
+import { portalRoutes } from './routes/reports/portal-routes.ts';
+import { teamReportRoutes } from './routes/reports/team-routes.ts';
 import { setupRoutes } from './routes/setup/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
 
@@ -45,6 +48,7 @@ export interface RouteOptions {
   signer: SecurityTxtSigner | undefined;
   database: OpenDatabase;
   authRateLimit: number;
+  intakeLimits: { perAddressPerMinute: number; perProjectPerMinute: number };
 }
 
 /** Fastify takes a hop count as a function (its types omit the number form proxy-addr accepts). */
@@ -77,8 +81,16 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(accessControlPlugin, { ctx });
 
-  const routeOptions: RouteOptions = { ctx, publicUrl: config.publicUrl, signer: options.securityTxtSigner, database: options.database, authRateLimit: config.http.authRateLimitPerMinute };
-  for (const routes of [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes]) {
+  const routeOptions: RouteOptions = {
+    ctx,
+    publicUrl: config.publicUrl,
+    signer: options.securityTxtSigner,
+    database: options.database,
+    authRateLimit: config.http.authRateLimitPerMinute,
+    intakeLimits: { perAddressPerMinute: config.http.intakeRateLimitPerMinute, perProjectPerMinute: config.http.intakeProjectRateLimitPerMinute },
+  };
+  const resources = [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes];
+  for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes]) {
     await app.register(routes, routeOptions);
   }
   return app;

@@ -8,6 +8,8 @@ export function auditActor(principal: Principal): AuditEntryInput['actor'] {
       return { type: 'user', id: principal.userId };
     case 'api_token':
       return { type: 'api_token', id: principal.tokenId, label: `user:${principal.userId}` };
+    case 'reporter':
+      return { type: 'reporter', id: principal.reportId };
     default:
       return { type: 'anonymous' };
   }

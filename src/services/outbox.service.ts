@@ -22,8 +22,13 @@ function payloadAad(id: string) {
  * carry one-time links that must not sit readable in the database.
  */
 export async function enqueueEmail(db: DbOrTrx, ctx: Pick<ServiceContext, 'keyring' | 'now'>, message: EmailMessage): Promise<void> {
+  await enqueueEvent(db, ctx, EMAIL_TOPIC, message);
+}
+
+/** Queues any event (e.g. `report.received`) for the workers that act on it after commit. Payloads carry ids and metadata. */
+export async function enqueueEvent(db: DbOrTrx, ctx: Pick<ServiceContext, 'keyring' | 'now'>, topic: string, payload: object): Promise<void> {
   const id = randomUUID();
-  await insertOutboxEvent(db, { id, topic: EMAIL_TOPIC, sealedPayload: seal(ctx.keyring, JSON.stringify(message), payloadAad(id)), availableAt: ctx.now() });
+  await insertOutboxEvent(db, { id, topic, sealedPayload: seal(ctx.keyring, JSON.stringify(payload), payloadAad(id)), availableAt: ctx.now() });
 }
 
 export function openEmailPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { id: string; payload: string }): EmailMessage {

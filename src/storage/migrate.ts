@@ -3,6 +3,7 @@ import { EmbargoError } from '../errors.ts';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as audit from './migrations/0002-audit.ts';
 import * as accounts from './migrations/0003-accounts.ts';
+import * as reports from './migrations/0004-reports.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-audit': audit,
   '0003-accounts': accounts,
+  '0004-reports': reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

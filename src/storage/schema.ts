@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables, BigIntColumn } from './schema-accounts.ts';
+import type { ReportTables } from './schema-reports.ts';
 
 /**
  * Kysely table types. Keep in step with the migrations in ./migrations/:
@@ -82,7 +83,7 @@ export interface ApiTokenTable {
   project_id: string | null;
 }
 
-export interface Database extends AccountTables {
+export interface Database extends AccountTables, ReportTables {
   organisation: OrganisationTable;
   project: ProjectTable;
   policy_revision: PolicyRevisionTable;

@@ -17,7 +17,7 @@ export const testConfig = await finaliseConfig(
     setupTokenTtlMinutes: 60,
     secrets: { serverSecret: TEST_SERVER_SECRET, encryptionKey: 'test-only-encryption-key-0a1b2c3d4e5f60718293' },
     // Generous limits: tests that exercise rate limiting build their own app.
-    http: { rateLimitPerMinute: 100_000, authRateLimitPerMinute: 10_000 },
+    http: { rateLimitPerMinute: 100_000, authRateLimitPerMinute: 10_000, intakeRateLimitPerMinute: 10_000, intakeProjectRateLimitPerMinute: 10_000 },
   }),
 );
 

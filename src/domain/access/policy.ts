@@ -22,13 +22,21 @@ export const actions = [
   'project.readHistory',
   'project.readMembers',
   'project.manageMembers',
+  'report.list',
+  'report.read',
+  'report.write',
+  'report.manageReporterAccess',
+  'portal.read',
+  'portal.write',
 ] as const;
 export type Action = (typeof actions)[number];
 
 /** What is known about the object of a request when deciding. */
 export interface AccessContext {
-  /** The project the request concerns, when the route names one. */
+  /** The project the request concerns, when the route names one (directly or through a report). */
   projectId?: string | undefined;
+  /** The report the request concerns, when the route names one. */
+  reportId?: string | undefined;
   /** The principal's role in that project, if a member. */
   projectRole?: ProjectRole | null | undefined;
 }
@@ -42,6 +50,8 @@ type Rule = {
   scope?: Scope | 'any';
   /** Allowed before a required MFA enrolment is done. */
   beforeMfa?: boolean;
+  /** A reporter's follow-up token may do this, on its own report only; no one else may. */
+  reporterOnly?: boolean;
 };
 
 const admins = ['owner', 'admin'] as const;
@@ -63,6 +73,12 @@ const rules: Record<Action, Rule> = {
   'project.readHistory': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'projects:read' },
   'project.readMembers': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'projects:read' },
   'project.manageMembers': { orgRoles: admins, projectRoles: ['project_admin'], scope: 'users:write' },
+  'report.list': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'reports:read' },
+  'report.read': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'reports:read' },
+  'report.write': { orgRoles: admins, projectRoles: ['project_admin', 'triager'], scope: 'reports:write' },
+  'report.manageReporterAccess': { orgRoles: admins, projectRoles: ['project_admin', 'triager'], scope: 'reports:write' },
+  'portal.read': { orgRoles: [], reporterOnly: true },
+  'portal.write': { orgRoles: [], reporterOnly: true },
 };
 
 export type Decision = { allowed: true } | { allowed: false; reason: 'unauthenticated' | 'forbidden' | 'mfa_enrolment_required' };
@@ -78,6 +94,11 @@ function roleAllows(rule: Rule, role: 'owner' | 'admin' | 'member', context: Acc
 export function decide(principal: Principal, action: Action, context: AccessContext = {}): Decision {
   const rule = rules[action];
   if (principal.kind === 'anonymous') return { allowed: false, reason: 'unauthenticated' };
+  // A follow-up token opens exactly one report and nothing else; team principals never act as reporters.
+  if (principal.kind === 'reporter' || rule.reporterOnly) {
+    const own = principal.kind === 'reporter' && (context.reportId === undefined || context.reportId === principal.reportId);
+    return own && rule.reporterOnly ? allow : { allowed: false, reason: 'forbidden' };
+  }
   if (principal.kind === 'user') {
     if (!principal.mfaCompliant && !rule.beforeMfa) return { allowed: false, reason: 'mfa_enrolment_required' };
     return roleAllows(rule, principal.role, context) ? allow : { allowed: false, reason: 'forbidden' };

@@ -24,7 +24,15 @@ export interface ApiTokenPrincipal {
   projectId: string | null;
 }
 
-export type Principal = { kind: 'anonymous' } | UserPrincipal | ApiTokenPrincipal;
+/** A reporter holding the follow-up token of one report: their own principal, limited to that report. */
+export interface ReporterPrincipal {
+  kind: 'reporter';
+  reportId: string;
+  projectId: string;
+  tokenId: string;
+}
+
+export type Principal = { kind: 'anonymous' } | UserPrincipal | ApiTokenPrincipal | ReporterPrincipal;
 
 export const anonymous: Principal = { kind: 'anonymous' };
 

@@ -55,6 +55,11 @@ export const reportFormSchema = z.strictObject({
     .array(extraQuestionSchema)
     .superRefine(uniqueBy((question) => question.id, 'question id', ['id']))
     .default([]),
+  /**
+   * Keep report titles readable in the database, so the inbox can list and
+   * search them without decrypting. Off by default: a title often names the flaw.
+   */
+  title_in_clear: z.boolean().default(false),
 });
 
 export type ReportForm = z.output<typeof reportFormSchema>;

@@ -13,10 +13,13 @@ import { API_TOKEN_PREFIX } from '../../services/accounts/api-tokens.service.ts'
 import { isSetupComplete } from '../../services/setup.service.ts';
 import { findProjectRole } from '../../storage/repositories/project-member.repository.ts';
 import { findProjectBySlug } from '../../storage/repositories/project.repository.ts';
+import { findReportById } from '../../storage/repositories/report.repository.ts';
+import { REPORTER_TOKEN_PREFIX } from '../../services/reports/intake.service.ts';
+import { principalForReporterToken } from '../../services/reports/reporter-access.service.ts';
 import { requestMeta } from '../request-meta.ts';
 
 /** Every route declares who may call it; a route that does not is refused at registration. */
-export type RouteAccess = 'public' | Action | { action: Action; projectParam: string };
+export type RouteAccess = 'public' | Action | { action: Action; projectParam: string } | { action: Action; reportParam: string };
 
 export interface RegisteredRouteAccess {
   method: string;
@@ -44,7 +47,9 @@ const bearerPattern = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function bearerPrincipal(ctx: ServiceContext, token: string): Promise<Principal | undefined> {
-  return token.startsWith(`${API_TOKEN_PREFIX}_`) ? principalForApiToken(ctx, token) : principalForAccessToken(ctx, token);
+  if (token.startsWith(`${API_TOKEN_PREFIX}_`)) return principalForApiToken(ctx, token);
+  if (token.startsWith(`${REPORTER_TOKEN_PREFIX}_`)) return principalForReporterToken(ctx, token);
+  return principalForAccessToken(ctx, token);
 }
 
 /**
@@ -77,11 +82,23 @@ async function authenticate(ctx: ServiceContext, request: FastifyRequest, isPubl
   return resolved.principal;
 }
 
-async function projectContext(ctx: ServiceContext, principal: Principal, slug: string) {
-  const project = await findProjectBySlug(ctx.db, slug);
-  if (!project) throw new EmbargoError('not_found', `no project "${slug}"`);
-  const userId = principal.kind === 'anonymous' ? null : principal.userId;
-  return { projectId: project.id, projectRole: userId ? await findProjectRole(ctx.db, project.id, userId) : null };
+async function roleIn(ctx: ServiceContext, principal: Principal, projectId: string) {
+  const userId = principal.kind === 'user' || principal.kind === 'api_token' ? principal.userId : null;
+  return userId ? findProjectRole(ctx.db, projectId, userId) : null;
+}
+
+/** The object a route names, and the principal's role in its project (a report's project, for report routes). */
+async function objectContext(ctx: ServiceContext, principal: Principal, access: Exclude<RouteAccess, 'public' | Action>, params: Record<string, string | undefined>): Promise<AccessContext> {
+  if ('projectParam' in access) {
+    const slug = params[access.projectParam] ?? '';
+    const project = await findProjectBySlug(ctx.db, slug);
+    if (!project) throw new EmbargoError('not_found', `no project "${slug}"`);
+    return { projectId: project.id, projectRole: await roleIn(ctx, principal, project.id) };
+  }
+  const reportId = params[access.reportParam] ?? '';
+  const report = /^[0-9a-f-]{36}$/.test(reportId) ? await findReportById(ctx.db, reportId) : undefined;
+  if (!report) return { reportId, projectId: undefined, projectRole: null };
+  return { reportId, projectId: report.project_id, projectRole: await roleIn(ctx, principal, report.project_id) };
 }
 
 /**
@@ -114,13 +131,13 @@ export const accessControlPlugin = fp(async (app: FastifyInstance, opts: { ctx: 
     if (access === 'public') return;
 
     const action = typeof access === 'string' ? access : access.action;
-    const slug = typeof access === 'string' ? undefined : (request.params as Record<string, string | undefined>)[access.projectParam];
     if (request.principal.kind === 'anonymous') {
       setupKnownComplete ||= await isSetupComplete(ctx);
       if (!setupKnownComplete) throw new EmbargoError('setup_required', 'Embargo is not set up yet: open the setup URL printed at start');
       throw new EmbargoError('unauthenticated', 'this request needs you to sign in or present a bearer token');
     }
-    const context: AccessContext = slug === undefined ? {} : await projectContext(ctx, request.principal, slug);
+    const context = typeof access === 'string' ? {} : await objectContext(ctx, request.principal, access, request.params as Record<string, string | undefined>);
+    if (context.projectId === undefined && typeof access !== 'string') throw new EmbargoError('not_found', 'no such report');
     const decision = decide(request.principal, action, context);
     if (decision.allowed) return;
     await appendAudit(ctx.db, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../../../test/support/app.ts';
+import { buildTestApp, testConfig } from '../../../test/support/app.ts';
 import { openTestDatabase } from '../../../test/support/databases.ts';
 import type { OpenDatabase } from '../../storage/database.ts';
 import type { App } from '../app.ts';
@@ -11,7 +11,7 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
-    app = await buildTestApp(database, { config: { http: { corsOrigins: [], rateLimitPerMinute: 30, authRateLimitPerMinute: 3 } } });
+    app = await buildTestApp(database, { config: { http: { ...testConfig.http, rateLimitPerMinute: 30, authRateLimitPerMinute: 3 } } });
   });
   afterAll(async () => {
     await app?.close();
@@ -38,7 +38,7 @@ describe('rate limits', () => {
 
   it('bounds concurrent password hashing per address', async () => {
     const ip = '192.0.2.9';
-    const wide = await buildTestApp(database, { config: { http: { corsOrigins: [], rateLimitPerMinute: 1000, authRateLimitPerMinute: 1000 } } });
+    const wide = await buildTestApp(database, { config: { http: { ...testConfig.http, rateLimitPerMinute: 1000, authRateLimitPerMinute: 1000 } } });
     const burst = await Promise.all(Array.from({ length: HASH_WORK_PER_IP + 3 }, () =>
       wide.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { email: 'x@example.org', password: 'whatever it is' } }),
     ));
@@ -53,7 +53,7 @@ describe('rate limits', () => {
   it('allows no cross-origin calls unless configured', async () => {
     const preflight = await app.inject({ method: 'OPTIONS', url: '/api/v1/projects', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' }, remoteAddress: '198.51.100.99' });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    const allowed = await buildTestApp(database, { config: { http: { corsOrigins: ['https://dashboard.example'], rateLimitPerMinute: 100, authRateLimitPerMinute: 10 } } });
+    const allowed = await buildTestApp(database, { config: { http: { ...testConfig.http, corsOrigins: ['https://dashboard.example'], rateLimitPerMinute: 100, authRateLimitPerMinute: 10 } } });
     const ok = await allowed.inject({ method: 'GET', url: '/api/v1/projects', headers: { origin: 'https://dashboard.example' } });
     expect(ok.headers['access-control-allow-origin']).toBe('https://dashboard.example');
     expect(ok.headers['access-control-allow-credentials']).toBeUndefined();

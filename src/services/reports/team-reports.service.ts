@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiTokenPrincipal, UserPrincipal } from '../../domain/access/principal.ts';
+import { EmbargoError } from '../../errors.ts';
+import { insertReportMessage, listReportMessages } from '../../storage/repositories/report-message.repository.ts';
+import { findReportById, listProjectReports, setReportSpam } from '../../storage/repositories/report.repository.ts';
+import { revokeReporterTokens } from '../../storage/repositories/reporter-token.repository.ts';
+import { auditActor } from '../audit-actor.ts';
+import { appendAudit } from '../audit.service.ts';
+import type { RequestMeta, ServiceContext } from '../context.ts';
+import { enqueueEvent } from '../outbox.service.ts';
+import { getProject } from '../project.service.ts';
+import { REPORT_MESSAGE_TOPIC } from './portal.service.ts';
+import { openMessage, openReport } from './report-view.ts';
+import { sealMessageBody } from './sealing.ts';
+
+type TeamMember = UserPrincipal | ApiTokenPrincipal;
+
+async function reportOrThrow(ctx: ServiceContext, reportId: string) {
+  const report = await findReportById(ctx.db, reportId);
+  if (!report) throw new EmbargoError('not_found', 'no such report');
+  return report;
+}
+
+/** The project's reports, newest first; spam is hidden unless asked for. Listing decrypts titles, so it is audited. */
+export async function listReports(ctx: ServiceContext, member: TeamMember, slug: string, options: { includeSpam: boolean; limit: number; before?: Date | undefined }, meta: RequestMeta) {
+  const project = await getProject(ctx, slug);
+  const rows = await listProjectReports(ctx.db, project.id, options);
+  await appendAudit(ctx.db, { actor: auditActor(member), action: 'report.listed', object: { type: 'project', id: project.id }, outcome: 'success', ...meta, details: { count: rows.length }, at: ctx.now() });
+  return rows.map((row) => {
+    const report = openReport(ctx, row);
+    return { id: report.id, humanId: report.humanId, title: report.title, state: report.state, source: report.source, versionStatus: report.versionStatus, spam: report.spam, encryptedToTeam: report.encryptedToTeam, receivedAt: report.receivedAt };
+  });
+}
+
+/** The whole report for the team, internal notes included. Every read of decrypted content is audited. */
+export async function readReport(ctx: ServiceContext, member: TeamMember, reportId: string, meta: RequestMeta) {
+  const report = openReport(ctx, await reportOrThrow(ctx, reportId));
+  const messages = (await listReportMessages(ctx.db, reportId, { reporterView: false })).map((m) => openMessage(ctx, m));
+  await appendAudit(ctx.db, { actor: auditActor(member), action: 'report.read', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, at: ctx.now() });
+  return { ...report, messages };
+}
+
+/** A message to the reporter, or an internal note the reporter never sees. */
+export async function postTeamMessage(ctx: ServiceContext, member: TeamMember, reportId: string, input: { body: string; visibility: 'reporter' | 'internal' }, meta: RequestMeta) {
+  await reportOrThrow(ctx, reportId);
+  const id = randomUUID();
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    await insertReportMessage(trx, { id, report_id: reportId, author_type: 'team', author_user_id: member.userId, visibility: input.visibility, body_sealed: sealMessageBody(ctx, id, input.body), created_at: now });
+    await appendAudit(trx, { actor: auditActor(member), action: 'report.message.posted', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, details: { messageId: id, visibility: input.visibility }, at: now });
+    if (input.visibility === 'reporter') await enqueueEvent(trx, ctx, REPORT_MESSAGE_TOPIC, { reportId, messageId: id, by: 'team' });
+    return { id, createdAt: now };
+  });
+}
+
+/** The team ends a leaked follow-up token; the reporter can no longer use any token of this report. */
+export async function revokeReporterAccess(ctx: ServiceContext, member: TeamMember, reportId: string, meta: RequestMeta) {
+  await reportOrThrow(ctx, reportId);
+  return ctx.db.transaction().execute(async (trx) => {
+    const revoked = await revokeReporterTokens(trx, reportId, ctx.now(), 'revoked_by_team');
+    await appendAudit(trx, { actor: auditActor(member), action: 'report.reporter_token.revoked', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, details: { revoked }, at: ctx.now() });
+    return { revoked };
+  });
+}
+
+/** Marks or unmarks spam: hidden from the inbox, kept in full. */
+export async function markSpam(ctx: ServiceContext, member: TeamMember, reportId: string, spam: boolean, meta: RequestMeta) {
+  await reportOrThrow(ctx, reportId);
+  await ctx.db.transaction().execute(async (trx) => {
+    await setReportSpam(trx, reportId, spam ? ctx.now() : null, ctx.now());
+    await appendAudit(trx, { actor: auditActor(member), action: spam ? 'report.marked_spam' : 'report.unmarked_spam', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, at: ctx.now() });
+  });
+  return { spam };
+}
