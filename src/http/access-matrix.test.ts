@@ -15,6 +15,7 @@ const PASSWORD = 'matrix test passphrase';
 describe('authorization matrix', () => {
   let h: Awaited<ReturnType<typeof accountsHarness>>;
   const credentials = {} as Record<MatrixPrincipal, Record<string, string>>;
+  let reportId: string;
 
   async function person(email: string, role: 'member' | 'admin', project?: { slug: string; role: string }) {
     await h.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: h.ownerAuth, payload: { email, role, ...(project ? { project } : {}) } });
@@ -52,6 +53,12 @@ describe('authorization matrix', () => {
     credentials.tokenWithScope = h.ownerAuth;
     const narrow = await h.app.inject({ method: 'POST', url: '/api/v1/account/tokens', headers: credentials.owner, payload: { name: 'narrow', scopes: ['advisories:read'] } });
     credentials.tokenWithoutScope = { authorization: `Bearer ${narrow.json().token}` };
+    const report = { title: 'Matrix', description: 'd', steps_to_reproduce: 's', impact: 'i' };
+    const own = (await h.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: report })).json();
+    const other = (await h.app.inject({ method: 'POST', url: '/api/v1/projects/leher/reports', payload: { ...report, affected_versions: { text: '1.0' } } })).json();
+    reportId = own.id;
+    credentials.reporterOwn = { authorization: `Bearer ${own.followUpToken}` };
+    credentials.reporterOther = { authorization: `Bearer ${other.followUpToken}` };
   });
   afterAll(() => h?.close());
 
@@ -67,7 +74,7 @@ describe('authorization matrix', () => {
     const mismatches: string[] = [];
     for (const key of routes()) {
       const [method, url] = key.split(' ') as [string, string];
-      const path = url.replace(':slug', 'payqi').replace(/:(id|userId)/, randomUUID());
+      const path = url.replace(':slug', 'payqi').replace(':reportId', reportId).replace(/:(id|userId)/, randomUUID());
       const response = await h.app.inject({ method: method as 'GET', url: path, headers: { ...credentials[principal], 'x-matrix-probe': '1' } });
       const expected = routeExpectations[key]?.includes(principal) ?? false;
       const allowed = response.statusCode === PROBE_STATUS;

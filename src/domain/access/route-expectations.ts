@@ -15,17 +15,25 @@ export const matrixPrincipals = [
   'owner',
   'tokenWithScope',
   'tokenWithoutScope',
+  'reporterOwn',
+  'reporterOther',
 ] as const;
 export type MatrixPrincipal = (typeof matrixPrincipals)[number];
 
 const everyone = matrixPrincipals;
 const people: MatrixPrincipal[] = ['member', 'viewer', 'triager', 'projectAdmin', 'otherProjectAdmin', 'orgAdmin', 'owner'];
 const signedIn: MatrixPrincipal[] = [...people, 'tokenWithScope', 'tokenWithoutScope'];
+/** Follow-up tokens: the portal names no report, so the other report's token is as good as its own there. */
+const reporters: MatrixPrincipal[] = ['reporterOwn', 'reporterOther'];
 const organisationAdmins: MatrixPrincipal[] = ['orgAdmin', 'owner', 'tokenWithScope'];
 const projectTeam: MatrixPrincipal[] = ['viewer', 'triager', 'projectAdmin', ...organisationAdmins];
 const projectAdmins: MatrixPrincipal[] = ['projectAdmin', ...organisationAdmins];
+const projectWriters: MatrixPrincipal[] = ['triager', 'projectAdmin', ...organisationAdmins];
 
-/** Keys are `METHOD /url` as registered; the project in `:slug` is the one viewer, triager and projectAdmin belong to. */
+/**
+ * Keys are `METHOD /url` as registered. The project in `:slug` is the one viewer, triager and
+ * projectAdmin belong to; `:reportId` is a report of that project, submitted by reporterOwn.
+ */
 export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /healthz': everyone,
   'GET /readyz': everyone,
@@ -79,4 +87,15 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /api/v1/projects/:slug/members': projectTeam,
   'PUT /api/v1/projects/:slug/members/:userId': projectAdmins,
   'DELETE /api/v1/projects/:slug/members/:userId': projectAdmins,
+
+  'POST /api/v1/projects/:slug/reports': everyone,
+  'GET /api/v1/portal/report': reporters,
+  'POST /api/v1/portal/messages': reporters,
+  'PUT /api/v1/portal/credit': reporters,
+  'POST /api/v1/portal/token/rotate': reporters,
+  'GET /api/v1/projects/:slug/reports': projectTeam,
+  'GET /api/v1/reports/:reportId': projectTeam,
+  'POST /api/v1/reports/:reportId/messages': projectWriters,
+  'POST /api/v1/reports/:reportId/spam': projectWriters,
+  'POST /api/v1/reports/:reportId/reporter-access/revoke': projectWriters,
 };
