@@ -44,6 +44,7 @@ export interface ReporterTokenTable {
 
 export interface ReportMessageTable {
   id: string;
+  seq: ColumnType<string, never, never>;
   report_id: string;
   author_type: 'reporter' | 'team' | 'system';
   author_user_id: string | null;

@@ -51,6 +51,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('report_message')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    // The thread's order: timestamps can tie, an identity cannot.
+    .addColumn('seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity())
     .addColumn('report_id', 'uuid', (c) => c.notNull().references('report.id').onDelete('cascade'))
     .addColumn('author_type', 'text', (c) => c.notNull().check(sql`author_type in ('reporter', 'team', 'system')`))
     .addColumn('author_user_id', 'uuid', (c) => c.references('app_user.id').onDelete('set null'))
@@ -59,7 +61,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('encrypted_to_team', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('report_message_report').on('report_message').columns(['report_id', 'created_at']).execute();
+  await db.schema.createIndex('report_message_report').on('report_message').columns(['report_id', 'seq']).execute();
 
   // The stored answer to a submission, so a retry with the same Idempotency-Key gets the same receipt (token included) instead of a second report.
   await db.schema

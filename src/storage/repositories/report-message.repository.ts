@@ -8,7 +8,7 @@ export async function insertReportMessage(db: DbOrTrx, values: Insertable<Report
 
 /** The thread in order; `reporterView` leaves internal notes out at the query, so they never reach a reporter's response. */
 export async function listReportMessages(db: DbOrTrx, reportId: string, options: { reporterView: boolean }): Promise<ReportMessage[]> {
-  let query = db.selectFrom('report_message').selectAll().where('report_id', '=', reportId).orderBy('created_at').orderBy('id');
+  let query = db.selectFrom('report_message').selectAll().where('report_id', '=', reportId).orderBy('seq');
   if (options.reporterView) query = query.where('visibility', '=', 'reporter');
   return query.execute();
 }

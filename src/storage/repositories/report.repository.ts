@@ -22,7 +22,7 @@ export async function findReportById(db: DbOrTrx, id: string): Promise<Report | 
 }
 
 export async function listProjectReports(db: DbOrTrx, projectId: string, options: { includeSpam: boolean; limit: number; before?: Date | undefined }): Promise<Report[]> {
-  let query = db.selectFrom('report').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').limit(options.limit);
+  let query = db.selectFrom('report').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id').limit(options.limit);
   if (!options.includeSpam) query = query.where('spam_at', 'is', null);
   if (options.before) query = query.where('created_at', '<', options.before);
   return query.execute();
