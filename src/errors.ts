@@ -27,6 +27,7 @@ export const errorCodes = {
   mfa_enrolment_required: 403,
   weak_password: 400,
   last_owner: 409,
+  illegal_transition: 409,
   not_found: 404,
   route_not_found: 404,
   method_not_allowed: 405,

@@ -3,6 +3,8 @@ import type { Config } from './config/index.ts';
 import { build, type App } from './http/app.ts';
 import { createSecurityTxtSigner, type SecurityTxtSigner } from './services/policy-documents.service.ts';
 import { startBackgroundWork } from './jobs/background.ts';
+import { startJobRunner } from './jobs/job-runner.ts';
+import { startEmailIntake } from './jobs/email-intake-listener.ts';
 import { createSmtpMailer } from './mail/smtp-mailer.ts';
 import { createServiceContext } from './services/context.ts';
 import { issueSetupToken } from './services/setup.service.ts';
@@ -43,6 +45,14 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   const setup = await issueSetupToken(ctx);
   const mailer = config.mail.smtpUrl ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, domain: new URL(config.publicUrl).hostname }) : undefined;
   const background = startBackgroundWork(ctx, app.log, { mailer });
+  const jobs = await startJobRunner(database, ctx, { onError: (error) => app.log.error({ err: error }, 'job runner error') });
+  // Off unless mail.intakeListen is set; a port that cannot be bound stops the start like the HTTP port does.
+  const intake = await startEmailIntake(ctx, config.mail, app.log).catch(async (error: unknown) => {
+    await app.close();
+    await background.stop();
+    await database.close();
+    throw error;
+  });
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   const setupUrl = setup ? `${publicUrl}/setup#token=${setup.token}` : undefined;
   if (setup && setupUrl) {
@@ -55,7 +65,9 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     setupUrl,
     close() {
       closing ??= (async () => {
+        await intake?.close();
         await app.close();
+        await jobs.stop();
         await background.stop();
         await database.close();
       })();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerKeysCommands } from './keys-commands.ts';
 import { processOutput, type Output } from './output.ts';
 import { registerPolicyCommands } from './policy-commands.ts';
 import { registerProjectCommands } from './project-commands.ts';
@@ -17,6 +18,7 @@ export function createProgram(output: Output, setExitCode: (code: number) => voi
   registerPolicyCommands(program, run, output);
   registerProjectCommands(program, run, output);
   registerAuditCommands(program, run, output);
+  registerKeysCommands(program, run, output);
   return program;
 }
 

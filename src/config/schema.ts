@@ -35,11 +35,14 @@ export const configSchema = z
       .object({
         /** Keys HMACs and signatures the server makes (setup links, later sessions and tokens). */
         serverSecret: secret.optional(),
-        /** Root key for encryption at rest. */
+        /** Root key for encryption at rest: the active key, new values are sealed under it. */
         encryptionKey: secret.optional(),
+        /** Keys replaced by a rotation, kept only to open values not yet re-encrypted (comma-separated in the environment). */
+        previousEncryptionKeys: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((k) => k.trim()).filter(Boolean) : v), z.array(secret).default([])),
       })
       .strict()
-      .default({}),
+      // prefault, not default: the inner defaults (previousEncryptionKeys) must apply when no secrets are configured.
+      .prefault({}),
     setupTokenTtlMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
     auth: z
       .object({
@@ -81,13 +84,36 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Files sent with reports (multipart, at intake and in the thread). Held in memory while sealed, so keep them modest. */
+    attachments: z
+      .object({
+        maxFileBytes: z.coerce.number().int().min(1).max(256 * 1024 * 1024).default(10 * 1024 * 1024),
+        maxReportBytes: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
+        /** 0 turns attachments off. */
+        maxCount: z.coerce.number().int().min(0).max(1000).default(20),
+      })
+      .strict()
+      .refine((a) => a.maxReportBytes >= a.maxFileBytes, { message: 'must be at least maxFileBytes', path: ['maxReportBytes'] })
+      .prefault({}),
     mail: z
       .object({
         /** smtp:// or smtps:// URL with credentials; unset means mail stays in the outbox. */
         smtpUrl: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
         from: z.email().default('embargo@localhost'),
+        /** Email intake: `host:port` of the inbound SMTP listener (an MX for intakeDomain); unset means no email intake. */
+        intakeListen: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:25')
+          .transform((value) => ({ host: value.slice(0, value.lastIndexOf(':')).replace(/^\[|\]$/g, ''), port: Number(value.slice(value.lastIndexOf(':') + 1)) }))
+          .refine((listen) => listen.port <= 65535, 'port must be at most 65535')
+          .optional(),
+        /** The domain of the intake addresses: security+{slug}@intakeDomain, and the per-report reply addresses. */
+        intakeDomain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name').optional(),
+        /** Largest inbound mail accepted, in bytes; larger ones are refused during the SMTP transaction. */
+        intakeMaxBytes: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
       })
       .strict()
+      .refine((mail) => mail.intakeListen === undefined || mail.intakeDomain !== undefined, { message: 'is required when intakeListen is set', path: ['intakeDomain'] })
       .prefault({}),
     securityTxt: z
       .object({
@@ -106,5 +132,5 @@ export type ParsedConfig = z.output<typeof configSchema>;
 /** Configuration after secrets have been resolved (generated or checked). */
 export type Config = Omit<ParsedConfig, 'secrets' | 'publicUrl'> & {
   publicUrl: string;
-  secrets: { serverSecret: string; encryptionKey: string };
+  secrets: { serverSecret: string; encryptionKey: string; previousEncryptionKeys: string[] };
 };

@@ -1,18 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { EmbargoError, type ErrorDetail } from '../errors.ts';
-import { MIN_SECRET_LENGTH, type ParsedConfig } from './schema.ts';
+import { MIN_SECRET_LENGTH, type Config, type ParsedConfig } from './schema.ts';
+import { readOrCreateSecretsFile } from './secrets-file.ts';
 
-export const SECRETS_FILE_NAME = 'secrets.json';
-
-type Secrets = { serverSecret: string; encryptionKey: string };
+type Secrets = Config['secrets'];
 const secretNames = ['serverSecret', 'encryptionKey'] as const;
-
-const secretsFileSchema = z
-  .object({ version: z.literal(1), serverSecret: z.string().min(MIN_SECRET_LENGTH), encryptionKey: z.string().min(MIN_SECRET_LENGTH) })
-  .strict();
 
 const placeholderWords = /(change.?me|changeit|secret|password|example|placeholder|default|test|xxxx|1234|abcd)/i;
 
@@ -28,39 +19,9 @@ export function weaknessOf(value: string): string | undefined {
   return undefined;
 }
 
-function generateSecret(): string {
-  return randomBytes(48).toString('base64url');
-}
-
-/**
- * In embedded mode the first start generates the secrets into the data
- * directory (mode 0600) and every later start reuses them, so a newcomer never
- * has to invent a key and a restart never loses access to encrypted data.
- */
-async function readOrCreateSecretsFile(dataDir: string): Promise<Secrets> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const path = join(dataDir, SECRETS_FILE_NAME);
-  try {
-    // 'wx' fails if the file exists, so two processes starting at once cannot overwrite each other's keys.
-    const handle = await open(path, 'wx', 0o600);
-    const secrets: Secrets = { serverSecret: generateSecret(), encryptionKey: generateSecret() };
-    await handle.writeFile(JSON.stringify({ version: 1, ...secrets }, null, 2) + '\n');
-    await handle.sync();
-    await handle.close();
-    return secrets;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const { mode } = await stat(path);
-  if ((mode & 0o077) !== 0) {
-    throw new EmbargoError(
-      'invalid_config',
-      `${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); run \`chmod 600 ${path}\``,
-    );
-  }
-  const parsed = secretsFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) throw new EmbargoError('invalid_config', `${path} is damaged; restore it from a backup`);
-  return { serverSecret: parsed.data.serverSecret, encryptionKey: parsed.data.encryptionKey };
+function problemWith(env: ParsedConfig['env'], value: string): string | undefined {
+  if (env === 'production') return weaknessOf(value);
+  return value.length < MIN_SECRET_LENGTH ? `must be at least ${MIN_SECRET_LENGTH} characters` : undefined;
 }
 
 const envNames: Record<(typeof secretNames)[number], string> = {
@@ -68,9 +29,26 @@ const envNames: Record<(typeof secretNames)[number], string> = {
   encryptionKey: 'EMBARGO_ENCRYPTION_KEY',
 };
 
+/** Older data-at-rest keys get the same checks as the active one: a weak old key still opens old data. */
+function previousKeyProblems(config: ParsedConfig): ErrorDetail[] {
+  const { encryptionKey, previousEncryptionKeys } = config.secrets;
+  if (previousEncryptionKeys.length === 0) return [];
+  if (encryptionKey === undefined) {
+    return [{ path: 'secrets.previousEncryptionKeys', message: 'needs the active key next to it (set EMBARGO_ENCRYPTION_KEY); the generated secrets file keeps its own older keys' }];
+  }
+  const details: ErrorDetail[] = [];
+  for (const [index, value] of previousEncryptionKeys.entries()) {
+    const repeated = value === encryptionKey || previousEncryptionKeys.indexOf(value) !== index;
+    const problem = problemWith(config.env, value) ?? (repeated ? 'repeats another encryption key' : undefined);
+    if (problem) details.push({ path: `secrets.previousEncryptionKeys[${index}]`, message: problem });
+  }
+  return details;
+}
+
 /**
  * Production refuses missing or weak secrets outright. Development and test
- * fill any secret that was not configured from the generated secrets file.
+ * fill any secret that was not configured from the generated secrets file
+ * (whose data-at-rest keys come as a list after a rotation, newest first).
  */
 export async function resolveSecrets(config: ParsedConfig): Promise<Secrets> {
   const given = config.secrets;
@@ -81,14 +59,17 @@ export async function resolveSecrets(config: ParsedConfig): Promise<Secrets> {
       if (config.env === 'production') details.push({ path: `secrets.${name}`, message: `is required in production (set ${envNames[name]})` });
       continue;
     }
-    const weakness =
-      config.env === 'production' ? weaknessOf(value) : value.length < MIN_SECRET_LENGTH ? `must be at least ${MIN_SECRET_LENGTH} characters` : undefined;
-    if (weakness) details.push({ path: `secrets.${name}`, message: weakness });
+    const problem = problemWith(config.env, value);
+    if (problem) details.push({ path: `secrets.${name}`, message: problem });
   }
+  details.push(...previousKeyProblems(config));
   if (details.length > 0) throw new EmbargoError('invalid_config', 'secrets are missing or weak', details);
   if (given.serverSecret !== undefined && given.encryptionKey !== undefined) {
-    return { serverSecret: given.serverSecret, encryptionKey: given.encryptionKey };
+    return { serverSecret: given.serverSecret, encryptionKey: given.encryptionKey, previousEncryptionKeys: given.previousEncryptionKeys };
   }
   const generated = await readOrCreateSecretsFile(config.dataDir);
-  return { serverSecret: given.serverSecret ?? generated.serverSecret, encryptionKey: given.encryptionKey ?? generated.encryptionKey };
+  const serverSecret = given.serverSecret ?? generated.serverSecret;
+  if (given.encryptionKey !== undefined) return { serverSecret, encryptionKey: given.encryptionKey, previousEncryptionKeys: given.previousEncryptionKeys };
+  const [active, ...older] = generated.encryptionKeys.map((k) => k.key);
+  return { serverSecret, encryptionKey: active!, previousEncryptionKeys: older };
 }

@@ -152,7 +152,13 @@ export function openBuffer(keyring: Keyring, envelope: Buffer, aad: EnvelopeAad)
   }
 }
 
-/** The key id an envelope names, without decrypting it. Throws `EnvelopeError` if it is malformed. */
+/**
+ * `keyIdOf` needs only this many leading bytes of an envelope (the longest header, a nonce and a
+ * tag), so a store can read a short prefix of each value to find the key it is under.
+ */
+export const KEY_ID_PREFIX_BYTES = 2 + MAX_KEY_ID_BYTES + NONCE_LENGTH + TAG_LENGTH;
+
+/** The key id an envelope (or a prefix of at least KEY_ID_PREFIX_BYTES) names, without decrypting it. Throws `EnvelopeError` if it is malformed. */
 export function keyIdOf(envelope: string | Buffer): string {
   return parse(typeof envelope === 'string' ? decodeText(envelope) : envelope).keyId;
 }

@@ -17,7 +17,7 @@ export interface SecurityTxtOptions {
   canonicalUrl?: string | undefined;
   /** Used when the policy has no security_txt.policy of its own (e.g. the instance's SECURITY.md page). */
   policyUrl?: string | undefined;
-  /** Used when the policy embeds its public key but has no key_url: where the instance publishes that key. */
+  /** Used when the policy has no key_url: where the instance publishes the project's key (its intake key, or the one the policy embeds). */
   encryptionUrl?: string | undefined;
   /** Replaces the policy's contacts, e.g. with the instance's intake form only. */
   contactsOverride?: readonly Contact[] | undefined;
@@ -33,13 +33,13 @@ export function renderSecurityTxt(policy: Policy, opts: SecurityTxtOptions): str
   const expires = checkedExpiry(policy.security_txt.expires, opts.now);
   const contacts = opts.contactsOverride === undefined ? policy.contacts : checkedContacts(opts.contactsOverride);
   const encryption = policy.encryption;
-  const embeddedKeyUrl = encryption?.public_key === undefined ? undefined : optionUrl(opts.encryptionUrl, 'encryptionUrl');
+  const publishedKeyUrl = optionUrl(opts.encryptionUrl, 'encryptionUrl');
   const canonical = [...policy.security_txt.canonical, optionUrl(opts.canonicalUrl, 'canonicalUrl')];
 
   const fields: Array<[string, string | undefined]> = [
     ...contacts.map((contact): [string, string] => ['Contact', contactUri(contact)]),
     ['Expires', expires],
-    ['Encryption', encryption?.key_url ?? embeddedKeyUrl],
+    ['Encryption', encryption?.key_url ?? publishedKeyUrl],
     // RFC 9116 §2.5.4 allows an OpenPGP fingerprint URI when there is no key URL to point at.
     ['Encryption', encryption?.fingerprint === undefined ? undefined : `openpgp4fpr:${encryption.fingerprint.toLowerCase()}`],
     ['Acknowledgments', policy.security_txt.acknowledgments],

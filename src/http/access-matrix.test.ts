@@ -74,7 +74,7 @@ describe('authorization matrix', () => {
     const mismatches: string[] = [];
     for (const key of routes()) {
       const [method, url] = key.split(' ') as [string, string];
-      const path = url.replace(':slug', 'payqi').replace(':reportId', reportId).replace(/:(id|userId)/, randomUUID());
+      const path = url.replace(':slug', 'payqi').replace(':reportId', reportId).replace(/:[A-Za-z]+/g, () => randomUUID());
       const response = await h.app.inject({ method: method as 'GET', url: path, headers: { ...credentials[principal], 'x-matrix-probe': '1' } });
       const expected = routeExpectations[key]?.includes(principal) ?? false;
       const allowed = response.statusCode === PROBE_STATUS;

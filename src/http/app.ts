@@ -19,9 +19,13 @@ import { healthRoutes } from './routes/health/routes.ts';
 import { organisationRoutes } from './routes/organisation/routes.ts';
 import { policyDocumentRoutes } from './routes/policy-documents/routes.ts';
 import { projectRoutes } from './routes/projects/routes.ts';
+import { attachmentRoutes } from './routes/reports/attachment-routes.ts';
 import { intakeRoutes } from './routes/reports/intake-routes.ts';
+import { keyRoutes } from './routes/reports/key-routes.ts';
 import { portalRoutes } from './routes/reports/portal-routes.ts';
 import { teamReportRoutes } from './routes/reports/team-routes.ts';
+import { inboxRoutes } from './routes/triage/inbox-routes.ts';
+import { triageRoutes } from './routes/triage/routes.ts';
 import { setupRoutes } from './routes/setup/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
 
@@ -29,7 +33,7 @@ export const API_VERSION = '0.1.0';
 /** Upper bound on any request body; individual routes may set lower ones. Policy files are small. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-export type AppConfig = Pick<Config, 'publicUrl' | 'env' | 'logLevel' | 'setupTokenTtlMinutes' | 'secrets' | 'auth' | 'http'>;
+export type AppConfig = Pick<Config, 'publicUrl' | 'env' | 'logLevel' | 'setupTokenTtlMinutes' | 'secrets' | 'auth' | 'http' | 'attachments'>;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -90,8 +94,9 @@ export async function build(options: BuildOptions): Promise<App> {
     intakeLimits: { perAddressPerMinute: config.http.intakeRateLimitPerMinute, perProjectPerMinute: config.http.intakeProjectRateLimitPerMinute },
   };
   const resources = [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes];
-  for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes]) {
+  for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes, attachmentRoutes, triageRoutes, inboxRoutes]) {
     await app.register(routes, routeOptions);
   }
+  await app.register(keyRoutes, routeOptions);
   return app;
 }

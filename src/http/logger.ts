@@ -5,7 +5,7 @@ import type { FastifyServerOptions } from 'fastify';
  * with [redacted] before the line is written, so a careless `log.info(obj)`
  * cannot leak a token or password.
  */
-const secretFieldNames = ['password', 'token', 'apiToken', 'secret', 'secrets', 'serverSecret', 'encryptionKey', 'passphrase', 'signingKeyPassphrase'];
+const secretFieldNames = ['password', 'token', 'apiToken', 'secret', 'secrets', 'serverSecret', 'encryptionKey', 'previousEncryptionKeys', 'encryptionKeys', 'passphrase', 'signingKeyPassphrase'];
 
 export const redactedPaths = [
   'req.headers.authorization',

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { EmailMessage } from '../services/outbox.service.ts';
+import { buildPgpMimeMessage } from './pgp-mime.ts';
 
 export interface Mailer {
   /** Sends one message; `messageId` is stable per outbox event so a resend after a crash can be recognised as the same mail. */
@@ -12,13 +13,20 @@ export function createSmtpMailer(options: { smtpUrl: string; from: string; domai
   const transport = nodemailer.createTransport(options.smtpUrl);
   return {
     async send(message, messageId) {
+      const headers = { 'Auto-Submitted': 'auto-generated' };
+      if (message.pgpMime) {
+        const raw = await buildPgpMimeMessage({ from: options.from, to: message.to, subject: message.subject, messageId: `<${messageId}@${options.domain}>`, replyTo: message.replyTo, extra: headers }, message.text);
+        await transport.sendMail({ envelope: { from: options.from, to: message.to }, raw });
+        return;
+      }
       await transport.sendMail({
         from: options.from,
         to: message.to,
+        replyTo: message.replyTo,
         subject: message.subject,
         text: message.text,
         messageId: `<${messageId}@${options.domain}>`,
-        headers: { 'Auto-Submitted': 'auto-generated' },
+        headers,
       });
     },
     close() {

@@ -4,6 +4,7 @@ import type { PasswordHashParams } from '../crypto/password-hash.ts';
 import type { Db } from '../storage/database.ts';
 
 export type AuthSettings = Config['auth'];
+export type AttachmentLimits = Config['attachments'];
 
 /**
  * What every service needs, injected once at start. `now` is a function so
@@ -18,19 +19,23 @@ export interface ServiceContext {
   auth: AuthSettings;
   publicUrl: string;
   setupTokenTtlMinutes: number;
+  /** Per-file, per-report and count limits on report attachments. */
+  attachments: AttachmentLimits;
 }
 
-export type ContextConfig = Pick<Config, 'secrets' | 'auth' | 'publicUrl' | 'setupTokenTtlMinutes'>;
+export type ContextConfig = Pick<Config, 'secrets' | 'auth' | 'publicUrl' | 'setupTokenTtlMinutes' | 'attachments'>;
 
 export function createServiceContext(config: ContextConfig, db: Db, now: () => Date = () => new Date()): ServiceContext {
   return {
     db,
     now,
     serverSecret: config.secrets.serverSecret,
-    keyring: keyringFromSecrets([{ secret: config.secrets.encryptionKey }]),
+    // Active key first: it seals new values; the previous ones only open values sealed before a rotation.
+    keyring: keyringFromSecrets([config.secrets.encryptionKey, ...config.secrets.previousEncryptionKeys].map((secret) => ({ secret }))),
     auth: config.auth,
     publicUrl: config.publicUrl,
     setupTokenTtlMinutes: config.setupTokenTtlMinutes,
+    attachments: config.attachments,
   };
 }
 

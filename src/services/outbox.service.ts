@@ -10,6 +10,10 @@ export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Where replies go, e.g. a report's reply address in the email intake. */
+  replyTo?: string | undefined;
+  /** `text` is an armoured OpenPGP message of a MIME entity: send it as PGP/MIME (RFC 3156) rather than as plain text. */
+  pgpMime?: boolean | undefined;
 }
 
 function payloadAad(id: string) {

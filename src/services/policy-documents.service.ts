@@ -4,7 +4,8 @@ import { EmbargoError } from '../errors.ts';
 import { renderSecurityMd } from '../formats/security-md.ts';
 import { renderSecurityTxt } from '../formats/security-txt.ts';
 import type { ServiceContext } from './context.ts';
-import { getDefaultProject, getProject } from './project.service.ts';
+import { getDefaultProject, getProject, type ProjectView } from './project.service.ts';
+import { findPublicKey } from './reports/project-keys.service.ts';
 
 /** Signs a security.txt as an OpenPGP cleartext message (RFC 9116 §2.3). */
 export interface SecurityTxtSigner {
@@ -21,7 +22,7 @@ export interface PublicUrls {
 
 function projectUrls(publicUrl: string, slug: string) {
   const base = `${publicUrl}/p/${slug}`;
-  return { securityTxt: `${base}/security.txt`, securityMd: `${base}/SECURITY.md` };
+  return { securityTxt: `${base}/security.txt`, securityMd: `${base}/SECURITY.md`, pgpKey: `${base}/pgp-key.txt` };
 }
 
 /** RFC 9116 requires https for every URI in the file, so URLs of a plain-http (development) instance are left out rather than published. */
@@ -29,11 +30,18 @@ function httpsOnly(url: string): string | undefined {
   return url.startsWith('https://') ? url : undefined;
 }
 
-async function renderTxt(ctx: ServiceContext, policy: Policy, canonicalUrl: string, policyUrl: string, signer: SecurityTxtSigner | undefined) {
+/** pgp-key.txt serves the project's intake key, else the key its policy embeds; security.txt points there when either exists. */
+async function publishedKeyUrl(ctx: ServiceContext, project: ProjectView, url: string): Promise<string | undefined> {
+  const published = project.policy.encryption?.public_key !== undefined || (await findPublicKey(ctx, project.id)) !== undefined;
+  return published ? httpsOnly(url) : undefined;
+}
+
+async function renderTxt(ctx: ServiceContext, policy: Policy, canonicalUrl: string, policyUrl: string, signer: SecurityTxtSigner | undefined, encryptionUrl?: string) {
   const text = renderSecurityTxt(policy, {
     now: ctx.now(),
     canonicalUrl: httpsOnly(canonicalUrl),
     policyUrl: httpsOnly(policyUrl),
+    encryptionUrl,
   });
   return signer ? signer.sign(text) : text;
 }
@@ -41,7 +49,7 @@ async function renderTxt(ctx: ServiceContext, policy: Policy, canonicalUrl: stri
 export async function projectSecurityTxt(ctx: ServiceContext, slug: string, publicUrl: string, signer?: SecurityTxtSigner): Promise<string> {
   const project = await getProject(ctx, slug);
   const urls = projectUrls(publicUrl, slug);
-  return renderTxt(ctx, project.policy, urls.securityTxt, urls.securityMd, signer);
+  return renderTxt(ctx, project.policy, urls.securityTxt, urls.securityMd, signer, await publishedKeyUrl(ctx, project, urls.pgpKey));
 }
 
 /** The instance's own /.well-known/security.txt speaks for the organisation's default project. */
@@ -49,7 +57,7 @@ export async function instanceSecurityTxt(ctx: ServiceContext, publicUrl: string
   const project = await getDefaultProject(ctx);
   if (!project) throw new EmbargoError('not_found', 'no project has been created yet, so there is no security.txt to serve');
   const urls = projectUrls(publicUrl, project.slug);
-  return renderTxt(ctx, project.policy, `${publicUrl}/.well-known/security.txt`, urls.securityMd, signer);
+  return renderTxt(ctx, project.policy, `${publicUrl}/.well-known/security.txt`, urls.securityMd, signer, await publishedKeyUrl(ctx, project, urls.pgpKey));
 }
 
 export async function projectSecurityMd(ctx: ServiceContext, slug: string, publicUrl: string): Promise<string> {

@@ -18,6 +18,8 @@ export type DatabaseTarget =
 export interface OpenDatabase {
   db: Db;
   kind: DatabaseTarget['kind'];
+  /** Raw SQL on the same pool, for pg-boss: on PGlite a second pool would be a second database. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   return {
     db,
     kind: 'pglite',
+    executeSql: (text, values) => pool.query(text, values),
     async close() {
       await db.destroy();
       await pglite.close();
@@ -56,7 +59,7 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ssl: await sslOptions(target) });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', executeSql: (text, values) => pool.query(text, values), close: () => db.destroy() };
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {

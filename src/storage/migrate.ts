@@ -4,6 +4,9 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as audit from './migrations/0002-audit.ts';
 import * as accounts from './migrations/0003-accounts.ts';
 import * as reports from './migrations/0004-reports.ts';
+import * as triage from './migrations/0007-triage.ts';
+import * as attachments from './migrations/0005-attachments.ts';
+import * as projectKeys from './migrations/0006-project-keys.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,6 +22,9 @@ const migrations: Record<string, Migration> = {
   '0002-audit': audit,
   '0003-accounts': accounts,
   '0004-reports': reports,
+  '0005-attachments': attachments,
+  '0006-project-keys': projectKeys,
+  '0007-triage': triage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -31,6 +31,28 @@ export interface ReportTable {
   spam_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  // Triage (migration 0007-triage).
+  resume_state: string | null;
+  resolution: string | null;
+  duplicate_of: string | null;
+  severity: 'none' | 'low' | 'medium' | 'high' | 'critical' | null;
+  severity_override_reason: string | null;
+  cvss31_vector: string | null;
+  cvss31_score: ColumnType<string | null, number | null, number | null>;
+  cvss40_vector: string | null;
+  cvss40_score: ColumnType<string | null, number | null, number | null>;
+  cwe_ids: ColumnType<string[], string | undefined, string>;
+  labels: ColumnType<string[], string | undefined, string>;
+  assignee_id: string | null;
+  acknowledged_at: Date | null;
+  triaged_at: Date | null;
+  fixed_at: Date | null;
+  disclosed_at: Date | null;
+  closed_at: Date | null;
+  disclosure_at: Date | null;
+  disclosure_timezone: string | null;
+  next_due_at: Date | null;
+  clock_status: Generated<string>;
 }
 
 export interface ReporterTokenTable {
@@ -69,7 +91,25 @@ export interface ReportTables {
   reporter_token: ReporterTokenTable;
   report_message: ReportMessageTable;
   idempotency_record: IdempotencyRecordTable;
+  report_attachment: AttachmentTable;
 }
 
 export type Report = Selectable<ReportTable>;
 export type ReportMessage = Selectable<ReportMessageTable>;
+
+/** Migration 0005-attachments: file bytes and filename sealed, bound to the attachment id. */
+export interface AttachmentTable {
+  id: string;
+  seq: ColumnType<string, never, never>;
+  report_id: string;
+  message_id: string | null;
+  filename_sealed: string;
+  content_type: string;
+  declared_type: string | null;
+  size_bytes: number;
+  /** PGlite returns bytea as a Uint8Array, node-postgres as a Buffer (a Uint8Array too). */
+  content_sealed: Uint8Array;
+  uploaded_by: 'reporter' | 'team';
+  uploaded_by_user: string | null;
+  created_at: Timestamp;
+}

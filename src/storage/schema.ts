@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables, BigIntColumn } from './schema-accounts.ts';
 import type { ReportTables } from './schema-reports.ts';
+import type { TriageTables } from './schema-triage.ts';
+import type { KeyTables } from './schema-keys.ts';
 
 /**
  * Kysely table types. Keep in step with the migrations in ./migrations/:
@@ -83,7 +85,7 @@ export interface ApiTokenTable {
   project_id: string | null;
 }
 
-export interface Database extends AccountTables, ReportTables {
+export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables {
   organisation: OrganisationTable;
   project: ProjectTable;
   policy_revision: PolicyRevisionTable;

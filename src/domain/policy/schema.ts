@@ -22,6 +22,7 @@ import { contactsSchema, encryptionSchema } from './schema-contacts.ts';
 import { responseTargetsSchema } from './schema-targets.ts';
 import { disclosureSchema } from './schema-disclosure.ts';
 import { reportFormSchema } from './schema-report-form.ts';
+import { escalationSchema } from './schema-escalation.ts';
 
 export type { AsapTarget, Duration, DurationTarget, NextReleaseTarget, RangeTarget, ResponseTarget, Severity } from './targets.ts';
 export type { FixTargets, ResponseTargets, Weekday } from './schema-targets.ts';
@@ -106,6 +107,8 @@ export const policySchema = z.strictObject({
   response_process: listOfMarkdown.default([]),
   response_targets: responseTargetsSchema,
   disclosure: disclosureSchema.prefault({}),
+  /** Reminders before a deadline and escalation after a breach (defaults: assignee, then project admins after a day, owners after three). */
+  escalation: escalationSchema.prefault({}),
   report_form: reportFormSchema.prefault({}),
   scope: z.strictObject({ in: listOfMarkdown.default([]), out: listOfMarkdown.default([]) }).prefault({}),
   bug_bounty: z.strictObject({ offered: z.boolean(), statement: markdownSchema.optional(), url: httpsUrlSchema.optional() }).optional(),

@@ -63,6 +63,10 @@ export function policyToInput(policy: Policy): PolicyInput {
       embargo: optionalDuration(policy.disclosure.embargo),
       max_extension: optionalDuration(policy.disclosure.max_extension),
     }),
+    escalation: {
+      remind_before: formatDuration(policy.escalation.remind_before),
+      steps: policy.escalation.steps.map((step) => dropUndefined({ ...step, after_breach: optionalDuration(step.after_breach) })),
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { openText, seal } from '../../crypto/envelope.ts';
 import { generateSecretToken, hashSecretToken } from '../../crypto/secret-token.ts';
 import { canonicalJson } from '../../domain/audit/canonical-json.ts';
@@ -8,14 +9,18 @@ import { combinedVersionStatus, type VersionStatus } from '../../domain/reports/
 import { EmbargoError } from '../../errors.ts';
 import { isUniqueViolation } from '../../storage/errors.ts';
 import type { ReportSource } from '../../storage/schema-reports.ts';
+import type { Database } from '../../storage/schema.ts';
 import { claimIdempotencyKey, completeIdempotencyRecord, findIdempotencyRecord } from '../../storage/repositories/idempotency.repository.ts';
-import { insertReport, nextReportNumber } from '../../storage/repositories/report.repository.ts';
+import { findReportById, insertReport, nextReportNumber } from '../../storage/repositories/report.repository.ts';
+import { refreshDueSummary } from '../triage/report-clocks.ts';
 import { insertReporterToken } from '../../storage/repositories/reporter-token.repository.ts';
 import { appendAudit } from '../audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../context.ts';
 import { enqueueEvent } from '../outbox.service.ts';
 import { getProject } from '../project.service.ts';
+import { storeAttachments, type IncomingFile } from './attachments.service.ts';
 import { idempotencyAad, sealReportValue } from './sealing.ts';
+import { openSubmission } from './submission-openpgp.ts';
 
 export const REPORT_RECEIVED_TOPIC = 'report.received';
 export const REPORTER_TOKEN_PREFIX = 'emb_rep';
@@ -38,10 +43,17 @@ export interface IntakeInput {
   idempotencyKey?: string | undefined;
   /** Set when the body arrived OpenPGP-encrypted to the team and could not be decrypted here. */
   encryptedToTeam?: boolean | undefined;
+  /** Files sent with the report (multipart); stored in the same transaction, or not at all. */
+  attachments?: readonly IncomingFile[] | undefined;
+  /** Runs last inside the report's transaction (email intake: reply address and acknowledgement commit with the report). */
+  withinTransaction?: ((trx: Transaction<Database>, receipt: Receipt) => Promise<void>) | undefined;
 }
 
 function requestHash(input: IntakeInput): string {
-  return createHash('sha256').update(canonicalJson(JSON.parse(JSON.stringify(input.submission)))).digest('hex');
+  const submission = JSON.parse(JSON.stringify(input.submission));
+  // Files count by name and content: a retry with other files under the same key is another submission.
+  const files = input.attachments?.map((file) => [file.filename, createHash('sha256').update(file.data).digest('hex')]) ?? [];
+  return createHash('sha256').update(canonicalJson(files.length > 0 ? { submission, files } : submission)).digest('hex');
 }
 
 function replay(ctx: ServiceContext, projectId: string, key: string, record: { request_hash: string; response_sealed: string | null }, hash: string): Receipt {
@@ -58,7 +70,10 @@ function replay(ctx: ServiceContext, projectId: string, key: string, record: { r
  */
 export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta: RequestMeta): Promise<{ receipt: Receipt; replayed: boolean }> {
   const project = await getProject(ctx, input.slug);
-  const problems = checkSubmissionAgainstPolicy(project.policy, input.submission);
+  // Armoured fields are decrypted first, so the policy checks what the reporter wrote rather than ciphertext.
+  const opened = await openSubmission(ctx, project.id, input.submission);
+  // A mail cannot fill in a form: for email only its text is required (email-intake.service.ts checks it).
+  const problems = input.source === 'email' ? [] : checkSubmissionAgainstPolicy(project.policy, opened.submission);
   if (problems.length > 0) throw new EmbargoError('validation_failed', 'the report is missing something this project asks for', problems);
   const hash = requestHash(input);
   const key = input.idempotencyKey;
@@ -73,7 +88,7 @@ export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta
       const year = now.getUTCFullYear();
       const humanId = formatHumanId(reportIdPrefix(project.policy), year, await nextReportNumber(trx, project.id, year));
       const id = randomUUID();
-      const { title, contact, reporter_public_key, credit, ...content } = input.submission;
+      const { title, contact, reporter_public_key, credit, ...content } = opened.submission;
       const versions = content.affected_versions?.versions?.map((v) => v.version) ?? [];
       const versionStatus = combinedVersionStatus(project.policy, versions);
       const titleInClear = project.policy.report_form.title_in_clear;
@@ -89,7 +104,7 @@ export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta
         credit_mode: credit?.mode ?? 'none',
         credit_name_sealed: credit?.mode === 'named' && credit.name ? sealReportValue(ctx, 'credit_name_sealed', id, credit.name) : null,
         version_status: versionStatus,
-        encrypted_to_team: input.encryptedToTeam ?? false,
+        encrypted_to_team: (input.encryptedToTeam ?? false) || opened.encryptedToTeam,
         policy_revision: project.policyRevision,
         created_at: now,
         updated_at: now,
@@ -106,8 +121,12 @@ export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta
         followUpUrl: `${ctx.publicUrl}/portal#token=${token}`,
       };
       if (key) await completeIdempotencyRecord(trx, project.id, key, id, seal(ctx.keyring, JSON.stringify(receipt), idempotencyAad(project.id, key)));
+      // The clocks start now; the inbox sorts by the first deadline.
+      await refreshDueSummary(trx, (await findReportById(trx, id))!, now);
       await appendAudit(trx, { actor: { type: 'reporter', id }, action: 'report.received', object: { type: 'report', id }, outcome: 'success', ...meta, details: { project: project.slug, humanId, source: input.source }, at: now });
+      await storeAttachments(trx, ctx, { reportId: id, uploadedBy: 'reporter', files: input.attachments ?? [], actor: { type: 'reporter', id }, meta });
       await enqueueEvent(trx, ctx, REPORT_RECEIVED_TOPIC, { reportId: id, projectId: project.id, humanId });
+      await input.withinTransaction?.(trx, receipt);
       return receipt;
     });
     return { receipt, replayed: false };

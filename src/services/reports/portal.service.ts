@@ -7,6 +7,8 @@ import { findReportById, updateReportCredit } from '../../storage/repositories/r
 import { appendAudit } from '../audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../context.ts';
 import { enqueueEvent } from '../outbox.service.ts';
+import { listAttachments, summariseAttachment } from './attachments.service.ts';
+import { decryptForProject } from './project-keys.service.ts';
 import { openMessage, openReport } from './report-view.ts';
 import { sealMessageBody, sealReportValue } from './sealing.ts';
 
@@ -25,6 +27,7 @@ async function ownReport(ctx: ServiceContext, reporter: ReporterPrincipal) {
 export async function readOwnReport(ctx: ServiceContext, reporter: ReporterPrincipal) {
   const report = openReport(ctx, await ownReport(ctx, reporter));
   const messages = (await listReportMessages(ctx.db, reporter.reportId, { reporterView: true })).map((m) => openMessage(ctx, m));
+  const attachments = (await listAttachments(ctx, reporter.reportId, { reporterView: true })).map(summariseAttachment);
   return {
     id: report.id,
     humanId: report.humanId,
@@ -35,7 +38,8 @@ export async function readOwnReport(ctx: ServiceContext, reporter: ReporterPrinc
     versionStatus: report.versionStatus,
     credit: report.credit,
     contact: report.contact ? { email: report.contact.email ?? null, uri: report.contact.uri ?? null, hasPublicKey: report.contact.publicKey !== undefined } : null,
-    messages: messages.map((m) => ({ id: m.id, author: m.authorType === 'reporter' ? ('you' as const) : m.authorType, body: m.body, createdAt: m.createdAt })),
+    messages: messages.map((m) => ({ id: m.id, author: m.authorType === 'reporter' ? ('you' as const) : m.authorType, body: m.body, createdAt: m.createdAt, attachments: attachments.filter((a) => a.messageId === m.id) })),
+    attachments,
     disclosure: null,
   };
 }
@@ -43,6 +47,8 @@ export async function readOwnReport(ctx: ServiceContext, reporter: ReporterPrinc
 /** Adds a message to the thread from the reporter. */
 export async function postReporterMessage(ctx: ServiceContext, reporter: ReporterPrincipal, body: string, meta: RequestMeta, options: { encryptedToTeam?: boolean } = {}) {
   await ownReport(ctx, reporter);
+  // An armoured body is decrypted with the project key when Embargo holds it, else kept as received.
+  const opened = await decryptForProject(ctx, reporter.projectId, body);
   const id = randomUUID();
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
@@ -52,8 +58,8 @@ export async function postReporterMessage(ctx: ServiceContext, reporter: Reporte
       author_type: 'reporter',
       author_user_id: null,
       visibility: 'reporter',
-      body_sealed: sealMessageBody(ctx, id, body),
-      encrypted_to_team: options.encryptedToTeam ?? false,
+      body_sealed: sealMessageBody(ctx, id, opened.text),
+      encrypted_to_team: (options.encryptedToTeam ?? false) || opened.encryptedToTeam,
       created_at: now,
     });
     await appendAudit(trx, { actor: { type: 'reporter', id: reporter.reportId }, action: 'report.message.posted', object: { type: 'report', id: reporter.reportId }, outcome: 'success', ...meta, details: { messageId: id, by: 'reporter' }, at: now });

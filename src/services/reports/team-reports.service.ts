@@ -7,10 +7,12 @@ import { revokeReporterTokens } from '../../storage/repositories/reporter-token.
 import { auditActor } from '../audit-actor.ts';
 import { appendAudit } from '../audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../context.ts';
-import { enqueueEvent } from '../outbox.service.ts';
+import { enqueueEmail, enqueueEvent } from '../outbox.service.ts';
 import { getProject } from '../project.service.ts';
 import { REPORT_MESSAGE_TOPIC } from './portal.service.ts';
+import { listAttachments, summariseAttachment } from './attachments.service.ts';
 import { openMessage, openReport } from './report-view.ts';
+import { teamMessageMail } from './reporter-mail.ts';
 import { sealMessageBody } from './sealing.ts';
 
 type TeamMember = UserPrincipal | ApiTokenPrincipal;
@@ -36,19 +38,23 @@ export async function listReports(ctx: ServiceContext, member: TeamMember, slug:
 export async function readReport(ctx: ServiceContext, member: TeamMember, reportId: string, meta: RequestMeta) {
   const report = openReport(ctx, await reportOrThrow(ctx, reportId));
   const messages = (await listReportMessages(ctx.db, reportId, { reporterView: false })).map((m) => openMessage(ctx, m));
+  const attachments = (await listAttachments(ctx, reportId, { reporterView: false })).map(summariseAttachment);
   await appendAudit(ctx.db, { actor: auditActor(member), action: 'report.read', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, at: ctx.now() });
-  return { ...report, messages };
+  return { ...report, messages: messages.map((m) => ({ ...m, attachments: attachments.filter((a) => a.messageId === m.id) })), attachments };
 }
 
 /** A message to the reporter, or an internal note the reporter never sees. */
 export async function postTeamMessage(ctx: ServiceContext, member: TeamMember, reportId: string, input: { body: string; visibility: 'reporter' | 'internal' }, meta: RequestMeta) {
-  await reportOrThrow(ctx, reportId);
+  const report = await reportOrThrow(ctx, reportId);
+  // Composed (and encrypted) before the transaction, which should hold the connection for writes only.
+  const mail = input.visibility === 'reporter' ? await teamMessageMail(ctx, report, input.body) : undefined;
   const id = randomUUID();
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     await insertReportMessage(trx, { id, report_id: reportId, author_type: 'team', author_user_id: member.userId, visibility: input.visibility, body_sealed: sealMessageBody(ctx, id, input.body), created_at: now });
     await appendAudit(trx, { actor: auditActor(member), action: 'report.message.posted', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, details: { messageId: id, visibility: input.visibility }, at: now });
     if (input.visibility === 'reporter') await enqueueEvent(trx, ctx, REPORT_MESSAGE_TOPIC, { reportId, messageId: id, by: 'team' });
+    if (mail) await enqueueEmail(trx, ctx, mail);
     return { id, createdAt: now };
   });
 }

@@ -78,3 +78,9 @@ export async function listPolicyRevisions(db: DbOrTrx, projectId: string): Promi
     .orderBy('revision')
     .execute();
 }
+
+/** The policy a report was received under: its clocks are measured against the promises made then. */
+export async function findPolicyAtRevision(db: DbOrTrx, projectId: string, revision: number): Promise<unknown> {
+  const row = await db.selectFrom('policy_revision').select('policy').where('project_id', '=', projectId).where('revision', '=', revision).executeTakeFirst();
+  return row?.policy;
+}

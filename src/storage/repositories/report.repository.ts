@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { DbOrTrx } from '../database.ts';
 import type { Report, ReportTable } from '../schema-reports.ts';
 
@@ -34,4 +34,17 @@ export async function updateReportCredit(db: DbOrTrx, id: string, mode: Report['
 
 export async function setReportSpam(db: DbOrTrx, id: string, spamAt: Date | null, now: Date): Promise<void> {
   await db.updateTable('report').set({ spam_at: spamAt, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Locks the report for a workflow step, so two steps cannot both start from the same state. */
+export async function lockReportById(db: DbOrTrx, id: string): Promise<Report | undefined> {
+  return db.selectFrom('report').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateReport(db: DbOrTrx, id: string, patch: Updateable<ReportTable>): Promise<void> {
+  await db.updateTable('report').set(patch).where('id', '=', id).execute();
+}
+
+export async function findReportByHumanId(db: DbOrTrx, projectId: string, humanId: string): Promise<Report | undefined> {
+  return db.selectFrom('report').selectAll().where('project_id', '=', projectId).where('human_id', '=', humanId).executeTakeFirst();
 }

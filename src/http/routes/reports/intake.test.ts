@@ -2,18 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsHarness } from '../../../../test/support/accounts.ts';
 import { databaseKinds } from '../../../../test/support/databases.ts';
 import { examplePolicyExpiringIn } from '../../../../test/support/policies.ts';
-
-const CANARY = 'CANARY-7f3a9b-remote-code-execution-in-upload-handler';
-
-export const validReport = {
-  title: 'Path traversal in file download',
-  description: `The download endpoint joins user input into a path. ${CANARY}`,
-  steps_to_reproduce: '1. GET /download?file=../../etc/passwd',
-  impact: 'Read any file the server can read',
-  affected_versions: { text: '1.2 and later', versions: [{ version: '1.4.0' }] },
-  contact: { email: 'researcher@example.net' },
-  credit: { mode: 'named' as const, name: 'Ada Researcher' },
-};
+import { CANARY, validReport } from '../../../../test/support/reports.ts';
 
 describe.each(databaseKinds)('private report intake on %s', (kind) => {
   let h: Awaited<ReturnType<typeof accountsHarness>>;

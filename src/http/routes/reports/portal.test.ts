@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsHarness } from '../../../../test/support/accounts.ts';
 import { databaseKinds } from '../../../../test/support/databases.ts';
 import { examplePolicyExpiringIn } from '../../../../test/support/policies.ts';
-import { validReport } from './intake.test.ts';
+import { validReport } from '../../../../test/support/reports.ts';
 
 const INTERNAL = 'INTERNAL-NOTE-suspect-this-is-a-duplicate-of-the-march-one';
 
