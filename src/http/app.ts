@@ -25,6 +25,7 @@ import { keyRoutes } from './routes/reports/key-routes.ts';
 import { portalRoutes } from './routes/reports/portal-routes.ts';
 import { teamReportRoutes } from './routes/reports/team-routes.ts';
 import { inboxRoutes } from './routes/triage/inbox-routes.ts';
+import { metricsRoutes } from './routes/triage/metrics-routes.ts';
 import { triageRoutes } from './routes/triage/routes.ts';
 import { setupRoutes } from './routes/setup/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
@@ -94,7 +95,7 @@ export async function build(options: BuildOptions): Promise<App> {
     intakeLimits: { perAddressPerMinute: config.http.intakeRateLimitPerMinute, perProjectPerMinute: config.http.intakeProjectRateLimitPerMinute },
   };
   const resources = [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes];
-  for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes, attachmentRoutes, triageRoutes, inboxRoutes]) {
+  for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes, attachmentRoutes, triageRoutes, inboxRoutes, metricsRoutes]) {
     await app.register(routes, routeOptions);
   }
   await app.register(keyRoutes, routeOptions);

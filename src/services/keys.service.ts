@@ -99,15 +99,16 @@ function reseal(keyring: Keyring, column: SealedColumn, row: SealedRow): SealedV
  */
 export async function reencryptRows(ctx: KeysContext, column: SealedColumn, rows: readonly SealedRow[]): Promise<Pick<ColumnReencryption, 'reencrypted' | 'changed' | 'unreadable'>> {
   const counts = { reencrypted: 0, changed: 0, unreadable: 0 };
+  if (rows.length === 0) return counts;
   await ctx.db.transaction().execute(async (trx) => {
     for (const row of rows) {
-      // Sealed anew since the head was read (by a writer on the new key): nothing to do.
-      if (!needsReencryption(ctx.keyring, row.value)) {
-        counts.changed += 1;
-        continue;
-      }
       let next: SealedValue;
       try {
+        // Sealed anew since the head was read (by a writer on the new key): nothing to do.
+        if (!needsReencryption(ctx.keyring, row.value)) {
+          counts.changed += 1;
+          continue;
+        }
         next = reseal(ctx.keyring, column, row);
       } catch (error) {
         if (!(error instanceof EnvelopeError)) throw error;

@@ -106,6 +106,8 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'POST /api/v1/reports/:reportId/reporter-access/revoke': projectWriters,
 
   'GET /api/v1/reports': [...people, 'tokenWithScope'],
+  'GET /api/v1/projects/:slug/metrics': projectTeam,
+  'GET /p/:slug/response-statistics.json': everyone,
   'POST /api/v1/reports/:reportId/actions': projectWriters,
   'PATCH /api/v1/reports/:reportId/assessment': projectWriters,
   'GET /api/v1/reports/:reportId/clocks': projectTeam,

@@ -1,4 +1,7 @@
-import { Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+// The package is CommonJS; Node's ESM loader exposes only its default export.
+import cvssCalculator from 'ae-cvss-calculator';
+
+const { Cvss3P1, Cvss4P0 } = cvssCalculator;
 import type { ErrorDetail } from '../../errors.ts';
 import type { Severity } from '../policy/targets.ts';
 

@@ -109,6 +109,8 @@ export const policySchema = z.strictObject({
   disclosure: disclosureSchema.prefault({}),
   /** Reminders before a deadline and escalation after a breach (defaults: assignee, then project admins after a day, owners after three). */
   escalation: escalationSchema.prefault({}),
+  /** Publish aggregate response statistics (times to acknowledge and fix, promises kept) at /p/{slug}/response-statistics.json. */
+  public_statistics: z.boolean().default(false),
   report_form: reportFormSchema.prefault({}),
   scope: z.strictObject({ in: listOfMarkdown.default([]), out: listOfMarkdown.default([]) }).prefault({}),
   bug_bounty: z.strictObject({ offered: z.boolean(), statement: markdownSchema.optional(), url: httpsUrlSchema.optional() }).optional(),

@@ -57,6 +57,7 @@ export async function resolveIntakeRecipient(ctx: ServiceContext, settings: Emai
   if (parsed.kind === 'project') return (await findProjectBySlug(ctx.db, parsed.slug)) ? { kind: 'project', slug: parsed.slug } : undefined;
   const found = await findReplyAddress(ctx.db, replyTokenHash(parsed.token, ctx.serverSecret));
   if (!found || found.slug !== parsed.slug) return undefined;
+  // The reply address stands in for a follow-up token: it names one report and can only post to its thread.
   return { kind: 'reply', reporter: { kind: 'reporter', reportId: found.reportId, projectId: found.projectId, tokenId: found.replyAddressId } };
 }
 

@@ -99,16 +99,15 @@ export async function removePrivateKey(ctx: ServiceContext, member: TeamMember, 
   });
 }
 
-/** The published key, or undefined when the project has none. */
-export async function findPublicKey(ctx: Pick<ServiceContext, 'db'>, projectId: string): Promise<{ armored: string; fingerprint: string } | undefined> {
-  const row = await findProjectKey(ctx.db, projectId);
-  return row ? { armored: row.public_key_armored, fingerprint: row.fingerprint } : undefined;
+/** The project's armoured intake public key, or undefined when it has none. */
+export async function findPublicKey(ctx: Pick<ServiceContext, 'db'>, projectId: string): Promise<string | undefined> {
+  return (await findProjectKey(ctx.db, projectId))?.public_key_armored;
 }
 
 /** What pgp-key.txt serves: the intake key, else the key the policy embeds (what SECURITY.md shows). */
 export async function getPublicKey(ctx: Pick<ServiceContext, 'db'>, slug: string): Promise<string> {
   const project = await getProject(ctx, slug);
-  const armored = (await findPublicKey(ctx, project.id))?.armored ?? project.policy.encryption?.public_key;
+  const armored = (await findPublicKey(ctx, project.id)) ?? project.policy.encryption?.public_key;
   if (armored === undefined) throw new EmbargoError('not_found', `project "${slug}" publishes no OpenPGP key`);
   return armored;
 }
@@ -125,7 +124,10 @@ export interface DecryptedText {
   subject: string | undefined;
 }
 
-/** Plaintext bound for a field of an API submission (50,000 characters of UTF-8 at most, generously). */
+/**
+ * The plaintext bound when the caller gives none. API fields are checked against their 50,000
+ * characters after decryption; this only stops a compressed message from expanding without limit.
+ */
 const DEFAULT_MAX_PLAINTEXT_BYTES = 1024 * 1024;
 
 /**
