@@ -38,7 +38,7 @@ export async function readOwnReport(ctx: ServiceContext, reporter: ReporterPrinc
     versionStatus: report.versionStatus,
     credit: report.credit,
     contact: report.contact ? { email: report.contact.email ?? null, uri: report.contact.uri ?? null, hasPublicKey: report.contact.publicKey !== undefined } : null,
-    messages: messages.map((m) => ({ id: m.id, author: m.authorType === 'reporter' ? ('you' as const) : m.authorType, body: m.body, createdAt: m.createdAt, attachments: attachments.filter((a) => a.messageId === m.id) })),
+    messages: messages.map((m) => ({ id: m.id, author: m.authorType === 'reporter' ? ('you' as const) : m.authorType, body: m.body, html: m.html, createdAt: m.createdAt, attachments: attachments.filter((a) => a.messageId === m.id) })),
     attachments,
     disclosure: null,
   };

@@ -1,4 +1,5 @@
 import type { Submission } from '../../domain/reports/submission.ts';
+import { renderMarkdownSafely } from '../../formats/markdown-html.ts';
 import type { Report, ReportMessage } from '../../storage/schema-reports.ts';
 import type { ServiceContext } from '../context.ts';
 import { openMessageBody, openReportValue } from './sealing.ts';
@@ -44,17 +45,21 @@ export interface OpenedMessage {
   authorUserId: string | null;
   visibility: ReportMessage['visibility'];
   body: string;
+  /** The body as sanitised HTML (src/formats/markdown-html.ts), ready to show. */
+  html: string;
   encryptedToTeam: boolean;
   createdAt: Date;
 }
 
 export function openMessage(ctx: Pick<ServiceContext, 'keyring'>, message: ReportMessage): OpenedMessage {
+  const body = openMessageBody(ctx, message.id, message.body_sealed);
   return {
     id: message.id,
     authorType: message.author_type,
     authorUserId: message.author_user_id,
     visibility: message.visibility,
-    body: openMessageBody(ctx, message.id, message.body_sealed),
+    body,
+    html: renderMarkdownSafely(body),
     encryptedToTeam: message.encrypted_to_team,
     createdAt: message.created_at,
   };

@@ -65,6 +65,14 @@ describe.each(databaseKinds)('reporter portal and team inbox on %s', (kind) => {
     expect(teamView.json().messages.map((m: { visibility: string }) => m.visibility)).toEqual(['reporter', 'reporter', 'internal']);
   });
 
+  it('renders thread messages as sanitised HTML next to their Markdown', async () => {
+    await h.app.inject({ method: 'POST', url: '/api/v1/portal/messages', headers: as(first.followUpToken), payload: { body: '**PoC** <script>alert(1)</script> [x](javascript:alert(1))' } });
+    const message = (await h.app.inject({ url: '/api/v1/portal/report', headers: as(first.followUpToken) })).json().messages.at(-1);
+    expect(message.body).toContain('<script>');
+    expect(message.html).toContain('<strong>PoC</strong>');
+    expect(message.html).not.toMatch(/<script|javascript:/);
+  });
+
   it('lets the reporter change the credit preference', async () => {
     const anonymous = await h.app.inject({ method: 'PUT', url: '/api/v1/portal/credit', headers: as(first.followUpToken), payload: { mode: 'anonymous' } });
     expect(anonymous.json()).toEqual({ mode: 'anonymous', name: null });
