@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -42,7 +43,8 @@ async function sslOptions(target: Extract<DatabaseTarget, { kind: 'postgres' }>)
  * else can interleave statements into it.
  */
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
-  const pglite = await PGlite.create(dataDir);
+  // pg_trgm backs the inbox title search and duplicate hints; PostgreSQL ships it in contrib.
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const pool = new pg.Pool(createPgConfig(pglite));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

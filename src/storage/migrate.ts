@@ -5,6 +5,7 @@ import * as audit from './migrations/0002-audit.ts';
 import * as accounts from './migrations/0003-accounts.ts';
 import * as reports from './migrations/0004-reports.ts';
 import * as triage from './migrations/0007-triage.ts';
+import * as searchAndAffected from './migrations/0008-search-and-affected.ts';
 import * as attachments from './migrations/0005-attachments.ts';
 import * as projectKeys from './migrations/0006-project-keys.ts';
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0005-attachments': attachments,
   '0006-project-keys': projectKeys,
   '0007-triage': triage,
+  '0008-search-and-affected': searchAndAffected,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -53,6 +53,15 @@ export interface ReportTable {
   disclosure_timezone: string | null;
   next_due_at: Date | null;
   clock_status: Generated<string>;
+  /** The team's affected products and version ranges (migration 0008). */
+  affected: ColumnType<AffectedProduct[], string | undefined, string>;
+}
+
+export interface AffectedProduct {
+  ecosystem: string;
+  package: string;
+  purl?: string | undefined;
+  ranges: Array<{ introduced: string; fixed?: string | undefined; lastAffected?: string | undefined }>;
 }
 
 export interface ReporterTokenTable {

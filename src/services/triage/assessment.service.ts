@@ -2,7 +2,8 @@ import { ratingOf, scoreVector, type SeverityRating } from '../../domain/cvss/sc
 import type { ApiTokenPrincipal, UserPrincipal } from '../../domain/access/principal.ts';
 import { EmbargoError, type ErrorDetail } from '../../errors.ts';
 import type { DbOrTrx } from '../../storage/database.ts';
-import type { Report } from '../../storage/schema-reports.ts';
+import type { AffectedProduct, Report } from '../../storage/schema-reports.ts';
+import semver from 'semver';
 import { findProjectRole } from '../../storage/repositories/project-member.repository.ts';
 import { lockReportById, updateReport } from '../../storage/repositories/report.repository.ts';
 import { findUserById } from '../../storage/repositories/user.repository.ts';
@@ -19,6 +20,23 @@ export interface AssessmentInput {
   cweIds?: string[] | undefined;
   assigneeId?: string | null | undefined;
   labels?: string[] | undefined;
+  /** Affected products and version ranges, as the advisory will list them. */
+  affected?: AffectedProduct[] | undefined;
+}
+
+/** Within a range, a semver `introduced` must come before its `fixed` (other version schemes are taken as written). */
+function rangeProblems(affected: AffectedProduct[]): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  affected.forEach((product, p) =>
+    product.ranges.forEach((range, r) => {
+      const path = `body.affected[${p}].ranges[${r}]`;
+      if (range.fixed !== undefined && range.lastAffected !== undefined) problems.push({ path, message: 'give fixed or lastAffected, not both' });
+      const from = range.introduced === '0' ? '0.0.0' : semver.valid(range.introduced);
+      const to = range.fixed ? semver.valid(range.fixed) : null;
+      if (from && to && !semver.lt(from, to)) problems.push({ path: `${path}.fixed`, message: 'must be later than introduced' });
+    }),
+  );
+  return problems;
 }
 
 /** The vectors' rating: CVSS 4.0 when given, else 3.1. */
@@ -52,7 +70,8 @@ export async function updateAssessment(ctx: ServiceContext, member: UserPrincipa
   };
   const cvss31 = scored(input.cvss31, 'body.cvss31');
   const cvss40 = scored(input.cvss40, 'body.cvss40');
-  if (problems.length > 0) throw new EmbargoError('validation_failed', 'a CVSS vector is incomplete or invalid', problems);
+  if (input.affected) problems.push(...rangeProblems(input.affected));
+  if (problems.length > 0) throw new EmbargoError('validation_failed', 'the assessment is incomplete or invalid', problems);
   return ctx.db.transaction().execute(async (trx) => {
     const report = await lockReportById(trx, reportId);
     if (!report) throw new EmbargoError('not_found', 'no such report');
@@ -68,6 +87,7 @@ export async function updateAssessment(ctx: ServiceContext, member: UserPrincipa
       severity_override_reason: override?.reason ?? null,
       ...(input.cweIds !== undefined ? { cwe_ids: JSON.stringify(input.cweIds) } : {}),
       ...(input.labels !== undefined ? { labels: JSON.stringify([...new Set(input.labels)]) } : {}),
+      ...(input.affected !== undefined ? { affected: JSON.stringify(input.affected) } : {}),
       ...(input.assigneeId !== undefined ? { assignee_id: input.assigneeId } : {}),
       updated_at: ctx.now(),
     });

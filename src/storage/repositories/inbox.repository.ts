@@ -105,3 +105,38 @@ export async function audienceEmails(db: DbOrTrx, projectId: string, audience: '
     .execute();
   return rows.map((r) => r.email);
 }
+
+/**
+ * Reports of the same project that look like the given one: a similar title
+ * (trigram similarity, only where titles are kept in clear), a shared CWE or
+ * a shared label. Encrypted titles cannot be compared inside the database.
+ */
+export async function findSimilarReports(db: DbOrTrx, report: { id: string; project_id: string; title_clear: string | null; cwe_ids: string[]; labels: string[] }, limit: number) {
+  const title = report.title_clear;
+  return db
+    .selectFrom('report')
+    .select([
+      'id',
+      'human_id',
+      'state',
+      'title_clear',
+      'created_at',
+      sql<number | null>`case when ${title}::text is not null and title_clear is not null then similarity(title_clear, ${title}) end`.as('title_similarity'),
+      sql<boolean>`cwe_ids ?| ${sql.val(report.cwe_ids)}::text[]`.as('same_cwe'),
+      sql<boolean>`labels ?| ${sql.val(report.labels)}::text[]`.as('shared_label'),
+    ])
+    .where('project_id', '=', report.project_id)
+    .where('id', '!=', report.id)
+    .where((eb) =>
+      eb.or([
+        ...(title ? [eb(sql<boolean>`title_clear % ${title}`, '=', true)] : []),
+        ...(report.cwe_ids.length ? [eb(sql<boolean>`cwe_ids ?| ${sql.val(report.cwe_ids)}::text[]`, '=', true)] : []),
+        ...(report.labels.length ? [eb(sql<boolean>`labels ?| ${sql.val(report.labels)}::text[]`, '=', true)] : []),
+        eb.val(false),
+      ]),
+    )
+    .orderBy(sql`coalesce(similarity(title_clear, ${title ?? ''}), 0)`, 'desc')
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}

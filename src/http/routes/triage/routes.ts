@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { updateAssessment } from '../../../services/triage/assessment.service.ts';
 import { getReportClocks } from '../../../services/triage/clocks.service.ts';
 import { answerDisclosure, disclosureState, proposeDisclosure } from '../../../services/triage/disclosure.service.ts';
+import { convertToPublicIssue, moveReport, similarReports } from '../../../services/triage/report-admin.service.ts';
 import { applyWorkflowAction } from '../../../services/triage/workflow.service.ts';
 import type { RouteOptions } from '../../app.ts';
 import { requestMeta } from '../../request-meta.ts';
 import { reporterOf, signedIn } from '../../signed-in.ts';
 import { reportParams } from '../reports/schema.ts';
 import { isoDates, presentClocks } from './presenter.ts';
-import { answerBody, assessmentBody, portalProposalParams, proposalBody, proposalParams, workflowActionBody } from './schema.ts';
+import { answerBody, assessmentBody, moveBody, portalProposalParams, proposalBody, proposalParams, workflowActionBody } from './schema.ts';
 
 const bearer = [{ bearer: [] }];
 const onReport = (action: 'report.read' | 'report.write') => ({ action, reportParam: 'reportId' });
@@ -44,6 +45,18 @@ export const triageRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
 
   app.post('/api/v1/reports/:reportId/disclosure/proposals/:proposalId/answer', { config: { access: onReport('report.write') }, schema: { tags: ['triage'], security: bearer, params: proposalParams, body: answerBody } }, async (request) =>
     answerDisclosure(ctx, signedIn(request.principal), request.params.reportId, request.params.proposalId, request.body.decision, requestMeta(request)),
+  );
+
+  app.get('/api/v1/reports/:reportId/similar', { config: { access: onReport('report.read') }, schema: { tags: ['triage'], security: bearer, params: reportParams } }, async (request) => ({
+    similar: await similarReports(ctx, request.params.reportId),
+  }));
+
+  app.post('/api/v1/reports/:reportId/move', { config: { access: onReport('report.write') }, schema: { tags: ['triage'], security: bearer, params: reportParams, body: moveBody } }, async (request) =>
+    moveReport(ctx, signedIn(request.principal), request.params.reportId, request.body.project, requestMeta(request)),
+  );
+
+  app.post('/api/v1/reports/:reportId/convert-to-public-issue', { config: { access: onReport('report.write') }, schema: { tags: ['triage'], security: bearer, params: reportParams } }, async (request) =>
+    convertToPublicIssue(ctx, signedIn(request.principal), request.params.reportId, requestMeta(request)),
   );
 
   app.get('/api/v1/portal/disclosure', { config: { access: 'portal.read' }, schema: { tags: ['reporter portal'], security: bearer } }, async (request) =>

@@ -23,8 +23,23 @@ export const assessmentBody = z
     cweIds: z.array(z.string().regex(/^CWE-\d{1,5}$/, 'must look like CWE-79')).max(10).optional(),
     assigneeId: z.uuid().nullable().optional(),
     labels: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+    affected: z
+      .array(
+        z
+          .object({
+            ecosystem: z.string().min(1).max(50),
+            package: z.string().min(1).max(200),
+            purl: z.string().regex(/^pkg:[a-z][a-z0-9.+-]*\/\S+$/, 'must be a package URL').max(500).optional(),
+            ranges: z.array(z.object({ introduced: z.string().min(1).max(100), fixed: z.string().min(1).max(100).optional(), lastAffected: z.string().min(1).max(100).optional() }).strict()).min(1).max(10),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
   })
   .strict();
+
+export const moveBody = z.object({ project: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'is not a project slug') }).strict();
 
 const timezone = z.string().max(64).refine((tz) => {
   try {
