@@ -3,6 +3,9 @@ import { accountsHarness } from '../../../../test/support/accounts.ts';
 import { databaseKinds } from '../../../../test/support/databases.ts';
 import { examplePolicyExpiringIn } from '../../../../test/support/policies.ts';
 import { CANARY, validReport } from '../../../../test/support/reports.ts';
+import { buildTestApp, testConfig, testContext } from '../../../../test/support/app.ts';
+import { EnvelopeError } from '../../../crypto/envelope.ts';
+import { openReport } from '../../../services/reports/report-view.ts';
 
 describe.each(databaseKinds)('private report intake on %s', (kind) => {
   let h: Awaited<ReturnType<typeof accountsHarness>>;
@@ -96,11 +99,45 @@ describe.each(databaseKinds)('private report intake on %s', (kind) => {
     for (const secret of [CANARY, 'researcher@example.net', 'Ada Researcher', 'Path traversal', '../../etc/passwd']) expect(dump).not.toContain(secret);
   });
 
+  it('refuses to open a sealed value copied from one report into another', async () => {
+    const [a, b] = await h.database.db.selectFrom('report').selectAll().orderBy('created_at').limit(2).execute();
+    const ctx = testContext(h.database);
+    expect(openReport(ctx, b!).title).toBeTruthy();
+    await h.database.db.updateTable('report').set({ fields_sealed: a!.fields_sealed }).where('id', '=', b!.id).execute();
+    const tampered = (await h.database.db.selectFrom('report').selectAll().where('id', '=', b!.id).executeTakeFirstOrThrow());
+    expect(() => openReport(ctx, tampered)).toThrow(EnvelopeError);
+    const response = await h.app.inject({ url: `/api/v1/reports/${b!.id}`, headers: h.ownerAuth });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().error.code).toBe('internal_error');
+    await h.database.db.updateTable('report').set({ fields_sealed: b!.fields_sealed }).where('id', '=', b!.id).execute();
+  });
+
   it('commits the audit entry and outbox event with the report', async () => {
     const receipt = (await submit(validReport)).json();
     const audit = await h.database.db.selectFrom('audit_log').select(['action', 'object_id']).where('object_id', '=', receipt.id).execute();
     expect(audit.map((a) => a.action)).toContain('report.received');
     const events = await h.database.db.selectFrom('outbox_event').select('topic').where('topic', '=', 'report.received').execute();
     expect(events.length).toBe(await countReports());
+  });
+});
+
+describe('intake rate limits', () => {
+  it('answers 429 with Retry-After per address and per project', async () => {
+    const h = await accountsHarness('pglite', { start: new Date() });
+    await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy: (await examplePolicyExpiringIn('leher')).text } });
+    const limited = await buildTestApp(h.database, { config: { http: { ...testConfig.http, intakeRateLimitPerMinute: 2, intakeProjectRateLimitPerMinute: 4 } } });
+    const submit = (ip: string) => limited.inject({ method: 'POST', url: '/api/v1/projects/leher/reports', remoteAddress: ip, payload: validReport });
+    expect((await submit('203.0.113.10')).statusCode).toBe(201);
+    expect((await submit('203.0.113.10')).statusCode).toBe(201);
+    // Refused requests count against the project's budget too: the project limit is checked first.
+    const perAddress = await submit('203.0.113.10');
+    expect(perAddress.statusCode).toBe(429);
+    expect(Number(perAddress.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await submit('203.0.113.11')).statusCode).toBe(201);
+    const perProject = await submit('203.0.113.12');
+    expect(perProject.statusCode).toBe(429);
+    expect(perProject.json().error.code).toBe('rate_limited');
+    await limited.close();
+    await h.close();
   });
 });
