@@ -38,6 +38,7 @@ export const errorCodes = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   security_txt_expired: 422,
+  advisory_invalid: 422,
   rate_limited: 429,
   internal_error: 500,
 } as const;

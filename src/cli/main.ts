@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdvisoryCommands } from './advisory-commands.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerKeysCommands } from './keys-commands.ts';
 import { processOutput, type Output } from './output.ts';
@@ -19,6 +20,7 @@ export function createProgram(output: Output, setExitCode: (code: number) => voi
   registerProjectCommands(program, run, output);
   registerAuditCommands(program, run, output);
   registerKeysCommands(program, run, output);
+  registerAdvisoryCommands(program, run, output);
   return program;
 }
 

@@ -21,7 +21,7 @@ export interface SecurityTxtReport {
 
 /** Canonical spelling of each field, keyed by its lowercase form (field names are case-insensitive). */
 const knownFields = new Map(
-  ['Acknowledgments', 'Canonical', 'Contact', 'Encryption', 'Expires', 'Hiring', 'Policy', 'Preferred-Languages'].map((name) => [name.toLowerCase(), name]),
+  ['Acknowledgments', 'Canonical', 'Contact', 'CSAF', 'Encryption', 'Expires', 'Hiring', 'Policy', 'Preferred-Languages'].map((name) => [name.toLowerCase(), name]),
 );
 
 const allowedSchemes: Record<string, readonly string[]> = {
@@ -31,6 +31,8 @@ const allowedSchemes: Record<string, readonly string[]> = {
   Canonical: ['https:'],
   Policy: ['https:'],
   Hiring: ['https:'],
+  // CSAF 2.0 §7.1.8: points at a provider-metadata.json, and only over https.
+  CSAF: ['https:'],
 };
 
 /** RFC 3339 `date-time`, as RFC 9116 §2.5.5 requires for Expires. */

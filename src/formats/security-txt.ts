@@ -21,6 +21,8 @@ export interface SecurityTxtOptions {
   encryptionUrl?: string | undefined;
   /** Replaces the policy's contacts, e.g. with the instance's intake form only. */
   contactsOverride?: readonly Contact[] | undefined;
+  /** The CSAF provider-metadata.json this host serves (CSAF 2.0 §7.1.8: the `CSAF` field of the domain's security.txt). */
+  csafUrl?: string | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export function renderSecurityTxt(policy: Policy, opts: SecurityTxtOptions): str
     ...[...new Set(canonical)].map((url): [string, string | undefined] => ['Canonical', url]),
     ['Policy', policy.security_txt.policy ?? optionUrl(opts.policyUrl, 'policyUrl')],
     ['Hiring', policy.security_txt.hiring],
+    ['CSAF', optionUrl(opts.csafUrl, 'csafUrl')],
   ];
   const header = `# Security contact for ${policy.project.name.replace(/[\r\n]/g, ' ')}, generated from its security policy.`;
   const lines = fields.filter((field): field is [string, string] => field[1] !== undefined).map(([name, value]) => `${name}: ${value}`);

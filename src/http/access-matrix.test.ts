@@ -16,6 +16,7 @@ describe('authorization matrix', () => {
   let h: Awaited<ReturnType<typeof accountsHarness>>;
   const credentials = {} as Record<MatrixPrincipal, Record<string, string>>;
   let reportId: string;
+  let advisoryId: string;
 
   async function person(email: string, role: 'member' | 'admin', project?: { slug: string; role: string }) {
     await h.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: h.ownerAuth, payload: { email, role, ...(project ? { project } : {}) } });
@@ -59,6 +60,7 @@ describe('authorization matrix', () => {
     reportId = own.id;
     credentials.reporterOwn = { authorization: `Bearer ${own.followUpToken}` };
     credentials.reporterOther = { authorization: `Bearer ${other.followUpToken}` };
+    advisoryId = (await h.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/advisories', headers: h.ownerAuth, payload: { title: 'Matrix', summary: 's' } })).json().advisory.id;
   });
   afterAll(() => h?.close());
 
@@ -74,7 +76,7 @@ describe('authorization matrix', () => {
     const mismatches: string[] = [];
     for (const key of routes()) {
       const [method, url] = key.split(' ') as [string, string];
-      const path = url.replace(':slug', 'payqi').replace(':reportId', reportId).replace(/:[A-Za-z]+/g, () => randomUUID());
+      const path = url.replace(':slug', 'payqi').replace(':reportId', reportId).replace(':advisoryId', advisoryId).replace(/:[A-Za-z]+/g, () => randomUUID());
       const response = await h.app.inject({ method: method as 'GET', url: path, headers: { ...credentials[principal], 'x-matrix-probe': '1' } });
       const expected = routeExpectations[key]?.includes(principal) ?? false;
       const allowed = response.statusCode === PROBE_STATUS;

@@ -13,7 +13,9 @@ import { openApiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { accountRoutes } from './routes/account/routes.ts';
+import { advisoryRoutes } from './routes/advisories/routes.ts';
 import { auditRoutes } from './routes/audit/routes.ts';
+import { csafRoutes } from './routes/csaf/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
 import { organisationRoutes } from './routes/organisation/routes.ts';
@@ -99,5 +101,7 @@ export async function build(options: BuildOptions): Promise<App> {
     await app.register(routes, routeOptions);
   }
   await app.register(keyRoutes, routeOptions);
+  await app.register(advisoryRoutes, routeOptions);
+  await app.register(csafRoutes, routeOptions);
   return app;
 }

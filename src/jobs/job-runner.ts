@@ -1,14 +1,18 @@
 import PgBoss from 'pg-boss';
+import { publishDueAdvisories } from '../services/advisories/lifecycle.service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { scanSlaClocks } from '../services/triage/sla-scan.service.ts';
 import type { OpenDatabase } from '../storage/database.ts';
 
 export const SLA_SCAN_QUEUE = 'sla-scan';
+export const ADVISORY_PUBLISH_QUEUE = 'advisory-publish-due';
 
 export interface JobRunner {
   boss: PgBoss;
   /** Queues a scan now (tests, and after a restart so nothing waits for the next minute). */
   requestScan(): Promise<void>;
+  /** Queues a run of the advisory publication job now. */
+  requestAdvisoryPublication(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,6 +22,15 @@ export interface JobRunner {
  * connection while a transaction holds the only one. The SLA scan runs every
  * minute, once across all instances (a singleton key per minute); its work
  * is idempotent, so a restart or a double run sends nothing twice.
+ *
+ * Scheduled advisories are published by a periodic job of the same kind
+ * rather than one delayed job per advisory: a delayed job would have to be
+ * sent inside the scheduling transaction on its connection (which Kysely does
+ * not hand out) and cancelled on every unschedule or reschedule. The minute
+ * job reads the schedule from the advisory rows themselves and publishes each
+ * due one under its row lock only if it is still scheduled, so a restart, a
+ * double run or a second instance publishes it exactly once, at most a
+ * minute late and never early.
  */
 export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>, ctx: ServiceContext, options: { schedule?: boolean; onError?: (error: unknown) => void } = {}): Promise<JobRunner> {
   const boss = new PgBoss({ db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) }, schema: 'pgboss', schedule: options.schedule ?? true, supervise: true });
@@ -27,11 +40,21 @@ export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>,
   await boss.work(SLA_SCAN_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
     await scanSlaClocks(ctx);
   });
-  if (options.schedule ?? true) await boss.schedule(SLA_SCAN_QUEUE, '* * * * *');
+  await boss.createQueue(ADVISORY_PUBLISH_QUEUE, { name: ADVISORY_PUBLISH_QUEUE, policy: 'singleton' });
+  await boss.work(ADVISORY_PUBLISH_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
+    await publishDueAdvisories(ctx);
+  });
+  if (options.schedule ?? true) {
+    await boss.schedule(SLA_SCAN_QUEUE, '* * * * *');
+    await boss.schedule(ADVISORY_PUBLISH_QUEUE, '* * * * *');
+  }
   return {
     boss,
     async requestScan() {
       await boss.send(SLA_SCAN_QUEUE, {});
+    },
+    async requestAdvisoryPublication() {
+      await boss.send(ADVISORY_PUBLISH_QUEUE, {});
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });

@@ -36,12 +36,13 @@ async function publishedKeyUrl(ctx: ServiceContext, project: ProjectView, url: s
   return published ? httpsOnly(url) : undefined;
 }
 
-async function renderTxt(ctx: ServiceContext, policy: Policy, canonicalUrl: string, policyUrl: string, signer: SecurityTxtSigner | undefined, encryptionUrl?: string) {
+async function renderTxt(ctx: ServiceContext, policy: Policy, canonicalUrl: string, policyUrl: string, signer: SecurityTxtSigner | undefined, encryptionUrl?: string, csafUrl?: string) {
   const text = renderSecurityTxt(policy, {
     now: ctx.now(),
     canonicalUrl: httpsOnly(canonicalUrl),
     policyUrl: httpsOnly(policyUrl),
     encryptionUrl,
+    csafUrl: csafUrl === undefined ? undefined : httpsOnly(csafUrl),
   });
   return signer ? signer.sign(text) : text;
 }
@@ -52,12 +53,18 @@ export async function projectSecurityTxt(ctx: ServiceContext, slug: string, publ
   return renderTxt(ctx, project.policy, urls.securityTxt, urls.securityMd, signer, await publishedKeyUrl(ctx, project, urls.pgpKey));
 }
 
-/** The instance's own /.well-known/security.txt speaks for the organisation's default project. */
+/**
+ * The instance's own /.well-known/security.txt speaks for the organisation's default project.
+ * It always names the instance's CSAF provider (CSAF 2.0 §7.1.8 asks for it in the security.txt of
+ * the provider's domain): the provider metadata is served even before the first advisory, and a
+ * field that appeared only then would make the file change with publication.
+ */
 export async function instanceSecurityTxt(ctx: ServiceContext, publicUrl: string, signer?: SecurityTxtSigner): Promise<string> {
   const project = await getDefaultProject(ctx);
   if (!project) throw new EmbargoError('not_found', 'no project has been created yet, so there is no security.txt to serve');
   const urls = projectUrls(publicUrl, project.slug);
-  return renderTxt(ctx, project.policy, `${publicUrl}/.well-known/security.txt`, urls.securityMd, signer, await publishedKeyUrl(ctx, project, urls.pgpKey));
+  const csafUrl = `${publicUrl}/.well-known/csaf/provider-metadata.json`;
+  return renderTxt(ctx, project.policy, `${publicUrl}/.well-known/security.txt`, urls.securityMd, signer, await publishedKeyUrl(ctx, project, urls.pgpKey), csafUrl);
 }
 
 export async function projectSecurityMd(ctx: ServiceContext, slug: string, publicUrl: string): Promise<string> {

@@ -5,9 +5,11 @@ import * as audit from './migrations/0002-audit.ts';
 import * as accounts from './migrations/0003-accounts.ts';
 import * as reports from './migrations/0004-reports.ts';
 import * as triage from './migrations/0007-triage.ts';
+import * as instanceKeys from './migrations/0010-instance-keys.ts';
 import * as searchAndAffected from './migrations/0008-search-and-affected.ts';
 import * as attachments from './migrations/0005-attachments.ts';
 import * as projectKeys from './migrations/0006-project-keys.ts';
+import * as advisories from './migrations/0009-advisories.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '0006-project-keys': projectKeys,
   '0007-triage': triage,
   '0008-search-and-affected': searchAndAffected,
+  '0009-advisories': advisories,
+  '0010-instance-keys': instanceKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

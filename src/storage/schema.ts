@@ -2,7 +2,9 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AccountTables, BigIntColumn } from './schema-accounts.ts';
 import type { ReportTables } from './schema-reports.ts';
 import type { TriageTables } from './schema-triage.ts';
+import type { InstanceKeyTables } from './schema-instance-keys.ts';
 import type { KeyTables } from './schema-keys.ts';
+import type { AdvisoryTables } from './schema-advisories.ts';
 
 /**
  * Kysely table types. Keep in step with the migrations in ./migrations/:
@@ -85,7 +87,7 @@ export interface ApiTokenTable {
   project_id: string | null;
 }
 
-export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables {
+export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables, AdvisoryTables, InstanceKeyTables {
   organisation: OrganisationTable;
   project: ProjectTable;
   policy_revision: PolicyRevisionTable;

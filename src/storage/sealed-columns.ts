@@ -64,4 +64,8 @@ export const sealedColumns: readonly SealedColumn[] = [
   // services/triage/workflow.service.ts (report_event); disclosure_proposal follows the same convention (rowId = its id)
   sealedColumn({ table: 'report_event', column: 'reason_sealed', key: ['id'] }),
   sealedColumn({ table: 'disclosure_proposal', column: 'reason_sealed', key: ['id'] }),
+  // services/advisories/content.ts contentAad: drafts and scheduled advisories only
+  sealedColumn({ table: 'advisory', column: 'content_sealed', key: ['id'] }),
+  // services/instance-keys.service.ts instanceKeyAad
+  sealedColumn({ table: 'instance_key', column: 'private_key_sealed', key: ['purpose'] }),
 ];

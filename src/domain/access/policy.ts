@@ -30,6 +30,9 @@ export const actions = [
   'report.manageReporterAccess',
   'portal.read',
   'portal.write',
+  'advisory.read',
+  'advisory.write',
+  'advisory.publish',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -83,6 +86,10 @@ const rules: Record<Action, Rule> = {
   'report.manageReporterAccess': { orgRoles: admins, projectRoles: ['project_admin', 'triager'], scope: 'reports:write' },
   'portal.read': { orgRoles: [], reporterOnly: true },
   'portal.write': { orgRoles: [], reporterOnly: true },
+  // Drafts are embargoed: the project team reads them; triagers draft; making anything public (schedule, publish, withdraw) is for project admins.
+  'advisory.read': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'advisories:read' },
+  'advisory.write': { orgRoles: admins, projectRoles: ['project_admin', 'triager'], scope: 'advisories:write' },
+  'advisory.publish': { orgRoles: admins, projectRoles: ['project_admin'], scope: 'advisories:write' },
 };
 
 export type Decision = { allowed: true } | { allowed: false; reason: 'unauthenticated' | 'forbidden' | 'mfa_enrolment_required' };

@@ -55,12 +55,13 @@ function nextBusinessDayStart(local: TZDate, calendar: WorkCalendar): TZDate {
 }
 
 /**
- * Moves an instant that falls outside working days to the same local time on
- * the next working day: a pause can push a business-day deadline onto a
- * weekend, and a deadline there would promise work nobody does.
+ * Moves an instant that falls outside working days to the start of the next
+ * working day: a pause can push a business-day deadline onto a weekend, and
+ * a deadline there would promise work nobody does. The start of the day
+ * (rather than the same time of day) keeps this monotonic: a later instant
+ * never maps to an earlier deadline, so pausing longer never shortens one.
  */
 export function onBusinessDay(instant: Date, calendar: WorkCalendar): Date {
-  let local = new TZDate(instant.getTime(), calendar.timezone);
-  while (!isBusinessDay(local, calendar)) local = addDays(local, 1);
-  return new Date(local.getTime());
+  const local = new TZDate(instant.getTime(), calendar.timezone);
+  return isBusinessDay(local, calendar) ? instant : new Date(nextBusinessDayStart(local, calendar).getTime());
 }

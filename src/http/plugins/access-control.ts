@@ -11,6 +11,7 @@ import { appendAudit } from '../../services/audit.service.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { API_TOKEN_PREFIX } from '../../services/accounts/api-tokens.service.ts';
 import { isSetupComplete } from '../../services/setup.service.ts';
+import { findAdvisory } from '../../storage/repositories/advisory.repository.ts';
 import { findProjectRole } from '../../storage/repositories/project-member.repository.ts';
 import { findProjectBySlug } from '../../storage/repositories/project.repository.ts';
 import { findReportById } from '../../storage/repositories/report.repository.ts';
@@ -19,7 +20,7 @@ import { principalForReporterToken } from '../../services/reports/reporter-acces
 import { requestMeta } from '../request-meta.ts';
 
 /** Every route declares who may call it; a route that does not is refused at registration. */
-export type RouteAccess = 'public' | Action | { action: Action; projectParam: string } | { action: Action; reportParam: string };
+export type RouteAccess = 'public' | Action | { action: Action; projectParam: string } | { action: Action; reportParam: string } | { action: Action; advisoryParam: string };
 
 export interface RegisteredRouteAccess {
   method: string;
@@ -87,13 +88,17 @@ async function roleIn(ctx: ServiceContext, principal: Principal, projectId: stri
   return userId ? findProjectRole(ctx.db, projectId, userId) : null;
 }
 
-/** The object a route names, and the principal's role in its project (a report's project, for report routes). */
+/** The object a route names, and the principal's role in its project (a report's or advisory's project, for their routes). */
 async function objectContext(ctx: ServiceContext, principal: Principal, access: Exclude<RouteAccess, 'public' | Action>, params: Record<string, string | undefined>): Promise<AccessContext> {
   if ('projectParam' in access) {
     const slug = params[access.projectParam] ?? '';
     const project = await findProjectBySlug(ctx.db, slug);
     if (!project) throw new EmbargoError('not_found', `no project "${slug}"`);
     return { projectId: project.id, projectRole: await roleIn(ctx, principal, project.id) };
+  }
+  if ('advisoryParam' in access) {
+    const advisory = await findAdvisory(ctx.db, params[access.advisoryParam] ?? '');
+    return advisory ? { projectId: advisory.project_id, projectRole: await roleIn(ctx, principal, advisory.project_id) } : { projectId: undefined, projectRole: null };
   }
   const reportId = params[access.reportParam] ?? '';
   const report = /^[0-9a-f-]{36}$/.test(reportId) ? await findReportById(ctx.db, reportId) : undefined;
@@ -137,7 +142,7 @@ export const accessControlPlugin = fp(async (app: FastifyInstance, opts: { ctx: 
       throw new EmbargoError('unauthenticated', 'this request needs you to sign in or present a bearer token');
     }
     const context = typeof access === 'string' ? {} : await objectContext(ctx, request.principal, access, request.params as Record<string, string | undefined>);
-    if (context.projectId === undefined && typeof access !== 'string') throw new EmbargoError('not_found', 'no such report');
+    if (context.projectId === undefined && typeof access !== 'string') throw new EmbargoError('not_found', 'advisoryParam' in access ? 'no such advisory' : 'no such report');
     const decision = decide(request.principal, action, context);
     if (decision.allowed) return;
     await appendAudit(ctx.db, {

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+// Public advisory reads are the most-read endpoints: shared caches may keep them for five minutes, and clients revalidate cheaply.
+const PUBLIC_CACHE = 'public, max-age=300';
+
+/** Does an If-None-Match list name this entity tag? Weak comparison, as RFC 9110 §13.1.2 prescribes for it. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Sends a public representation with a strong ETag (SHA-256 of the exact
+ * bytes, so each format and each change has its own) and Last-Modified, and
+ * answers 304 when the client's copy is current. If-None-Match wins over
+ * If-Modified-Since when both are sent (RFC 9110 §13.2.2).
+ */
+export function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, contentType: string, lastModified: Date | undefined) {
+  const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+  reply.header('etag', etag).header('cache-control', PUBLIC_CACHE);
+  if (lastModified) reply.header('last-modified', lastModified.toUTCString());
+  const ifNoneMatch = request.headers['if-none-match'];
+  const ifModifiedSince = request.headers['if-modified-since'];
+  const notModified =
+    ifNoneMatch !== undefined
+      ? matches(ifNoneMatch, etag)
+      : ifModifiedSince !== undefined && lastModified !== undefined && !Number.isNaN(Date.parse(ifModifiedSince)) && Math.floor(lastModified.getTime() / 1000) * 1000 <= Date.parse(ifModifiedSince);
+  if (notModified) return reply.code(304).send();
+  return reply.type(contentType).send(body);
+}
+
+/** The newest modification among what a response shows. */
+export function newest(dates: readonly string[]): Date | undefined {
+  return dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => Date.parse(d))));
+}
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
