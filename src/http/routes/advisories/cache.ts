@@ -12,7 +12,7 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * Sends a public representation with a strong ETag (SHA-256 of the exact
+ * Sends a public representation (readable from any origin) with a strong ETag (SHA-256 of the exact
  * bytes, so each format and each change has its own) and Last-Modified, and
  * answers 304 when the client's copy is current. If-None-Match wins over
  * If-Modified-Since when both are sent (RFC 9110 §13.2.2).
@@ -20,6 +20,8 @@ function matches(header: string | undefined, etag: string): boolean {
 export function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, contentType: string, lastModified: Date | undefined) {
   const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
   reply.header('etag', etag).header('cache-control', PUBLIC_CACHE);
+  // Published advisories are meant to be read anywhere: scanners and dashboards on other origins may fetch them (no credentials are involved).
+  reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
   if (lastModified) reply.header('last-modified', lastModified.toUTCString());
   const ifNoneMatch = request.headers['if-none-match'];
   const ifModifiedSince = request.headers['if-modified-since'];

@@ -74,6 +74,8 @@ describe.each(databaseKinds)('public advisory reads on %s', (kind) => {
     expect(response.statusCode).toBe(200);
     expect(validateOsv(response.json())).toEqual([]);
     expect(response.json()).toMatchObject({ id: `x_${published[0]}`, credits: [{ name: 'Ada Researcher', type: 'REPORTER' }] });
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect((await h.app.inject({ url: `/p/payqi/advisories/${published[0]}.osv.json`, headers: { 'if-none-match': response.headers.etag as string } })).statusCode).toBe(304);
   });
 
