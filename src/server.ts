@@ -44,7 +44,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   const ctx = createServiceContext(config, database.db);
   const setup = await issueSetupToken(ctx);
   const mailer = config.mail.smtpUrl ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, domain: new URL(config.publicUrl).hostname }) : undefined;
-  const background = startBackgroundWork(ctx, app.log, { mailer });
+  const background = startBackgroundWork(ctx, app.log, { mailer, webhookMaxConsecutiveFailures: config.webhooks.maxConsecutiveFailures });
   const jobs = await startJobRunner(database, ctx, { onError: (error) => app.log.error({ err: error }, 'job runner error') });
   // Off unless mail.intakeListen is set; a port that cannot be bound stops the start like the HTTP port does.
   const intake = await startEmailIntake(ctx, config.mail, app.log).catch(async (error: unknown) => {

@@ -44,6 +44,7 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_MAIL_INTAKE_LISTEN', ['mail', 'intakeListen']],
   ['EMBARGO_MAIL_INTAKE_DOMAIN', ['mail', 'intakeDomain']],
   ['EMBARGO_MAIL_INTAKE_MAX_BYTES', ['mail', 'intakeMaxBytes']],
+  ['EMBARGO_WEBHOOK_MAX_CONSECUTIVE_FAILURES', ['webhooks', 'maxConsecutiveFailures']],
   ['EMBARGO_SECURITY_TXT_SIGNING_KEY_FILE', ['securityTxt', 'signingKeyFile']],
   ['EMBARGO_SECURITY_TXT_SIGNING_KEY_PASSPHRASE', ['securityTxt', 'signingKeyPassphrase']],
 ];

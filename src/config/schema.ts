@@ -115,6 +115,13 @@ export const configSchema = z
       .strict()
       .refine((mail) => mail.intakeListen === undefined || mail.intakeDomain !== undefined, { message: 'is required when intakeListen is set', path: ['intakeDomain'] })
       .prefault({}),
+    webhooks: z
+      .object({
+        /** A webhook whose deliveries fail this many times in a row is disabled and its project admins are emailed. */
+        maxConsecutiveFailures: z.coerce.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .prefault({}),
     securityTxt: z
       .object({
         /** Armored OpenPGP private key file used to sign every served security.txt. */

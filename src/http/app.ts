@@ -31,6 +31,7 @@ import { metricsRoutes } from './routes/triage/metrics-routes.ts';
 import { triageRoutes } from './routes/triage/routes.ts';
 import { setupRoutes } from './routes/setup/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
+import { webhookRoutes } from './routes/webhooks/routes.ts';
 
 export const API_VERSION = '0.1.0';
 /** Upper bound on any request body; individual routes may set lower ones. Policy files are small. */
@@ -101,6 +102,7 @@ export async function build(options: BuildOptions): Promise<App> {
     await app.register(routes, routeOptions);
   }
   await app.register(keyRoutes, routeOptions);
+  await app.register(webhookRoutes, routeOptions);
   await app.register(advisoryRoutes, routeOptions);
   await app.register(csafRoutes, routeOptions);
   return app;

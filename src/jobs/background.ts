@@ -4,17 +4,28 @@ import { checkpointAudit } from '../services/audit.service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { every } from './every.ts';
 import { deliverDueEmails } from './outbox-dispatcher.ts';
+import { fanOutWebhookEvents } from '../services/webhooks/fan-out.ts';
+import { deliverDueWebhooks } from './webhook-dispatcher.ts';
 
 export interface BackgroundOptions {
   mailer: Mailer | undefined;
   mailIntervalMs?: number;
   checkpointIntervalMs?: number;
+  webhookIntervalMs?: number;
+  /** Consecutive failed deliveries after which a webhook is disabled. */
+  webhookMaxConsecutiveFailures: number;
 }
 
 /**
  * The in-process background work of one server: delivering queued email and
- * signing audit checkpoints (so that entries deleted after a checkpoint are
- * detected). Stopping waits for the current runs and signs a last checkpoint.
+ * webhooks, and signing audit checkpoints (so that entries deleted after a
+ * checkpoint are detected). Stopping waits for the current runs and signs a
+ * last checkpoint.
+ *
+ * Webhooks run on this loop rather than as pg-boss jobs, like email: the
+ * work lives in rows (outbox events, deliveries) claimed with SKIP LOCKED and
+ * leases, so several instances already share it safely, and a queue message
+ * per delivery could not be sent inside the transaction that creates it.
  */
 export function startBackgroundWork(ctx: ServiceContext, log: FastifyBaseLogger, options: BackgroundOptions) {
   const report = (what: string) => (error: unknown) => log.error({ err: error }, `${what} failed`);
@@ -28,9 +39,15 @@ export function startBackgroundWork(ctx: ServiceContext, log: FastifyBaseLogger,
         if (result.failed > 0) log.warn(result, 'some emails could not be delivered; they will be retried');
       }, report('email delivery'))
     : undefined;
+  const webhooks = every(options.webhookIntervalMs ?? 5_000, async () => {
+    await fanOutWebhookEvents(ctx);
+    const result = await deliverDueWebhooks(ctx, { maxConsecutiveFailures: options.webhookMaxConsecutiveFailures });
+    if (result.failed > 0) log.warn(result, 'some webhook deliveries failed; they will be retried');
+  }, report('webhook delivery'));
   if (!options.mailer) log.warn('no SMTP server is configured (EMBARGO_SMTP_URL): emails stay queued in the outbox until one is');
   return {
     async stop() {
+      await webhooks.stop();
       await mail?.stop();
       options.mailer?.close();
       await checkpoints.stop();

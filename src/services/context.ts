@@ -21,9 +21,11 @@ export interface ServiceContext {
   setupTokenTtlMinutes: number;
   /** Per-file, per-report and count limits on report attachments. */
   attachments: AttachmentLimits;
+  /** `production` turns on the webhook target guard (https only, no private addresses). */
+  env: Config['env'];
 }
 
-export type ContextConfig = Pick<Config, 'secrets' | 'auth' | 'publicUrl' | 'setupTokenTtlMinutes' | 'attachments'>;
+export type ContextConfig = Pick<Config, 'secrets' | 'auth' | 'publicUrl' | 'setupTokenTtlMinutes' | 'attachments' | 'env'>;
 
 export function createServiceContext(config: ContextConfig, db: Db, now: () => Date = () => new Date()): ServiceContext {
   return {
@@ -36,6 +38,7 @@ export function createServiceContext(config: ContextConfig, db: Db, now: () => D
     publicUrl: config.publicUrl,
     setupTokenTtlMinutes: config.setupTokenTtlMinutes,
     attachments: config.attachments,
+    env: config.env,
   };
 }
 

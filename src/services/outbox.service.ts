@@ -38,3 +38,8 @@ export async function enqueueEvent(db: DbOrTrx, ctx: Pick<ServiceContext, 'keyri
 export function openEmailPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { id: string; payload: string }): EmailMessage {
   return JSON.parse(openText(ctx.keyring, event.payload, payloadAad(event.id))) as EmailMessage;
 }
+
+/** Opens any event's payload (ids and metadata) for the workers that act on it. */
+export function openEventPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { id: string; payload: string }): Record<string, unknown> {
+  return JSON.parse(openText(ctx.keyring, event.payload, payloadAad(event.id))) as Record<string, unknown>;
+}

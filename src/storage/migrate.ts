@@ -10,6 +10,7 @@ import * as searchAndAffected from './migrations/0008-search-and-affected.ts';
 import * as attachments from './migrations/0005-attachments.ts';
 import * as projectKeys from './migrations/0006-project-keys.ts';
 import * as advisories from './migrations/0009-advisories.ts';
+import * as webhooks from './migrations/0011-webhooks.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0008-search-and-affected': searchAndAffected,
   '0009-advisories': advisories,
   '0010-instance-keys': instanceKeys,
+  '0011-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,6 +5,7 @@ import type { TriageTables } from './schema-triage.ts';
 import type { InstanceKeyTables } from './schema-instance-keys.ts';
 import type { KeyTables } from './schema-keys.ts';
 import type { AdvisoryTables } from './schema-advisories.ts';
+import type { WebhookTables } from './schema-webhooks.ts';
 
 /**
  * Kysely table types. Keep in step with the migrations in ./migrations/:
@@ -87,7 +88,7 @@ export interface ApiTokenTable {
   project_id: string | null;
 }
 
-export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables, AdvisoryTables, InstanceKeyTables {
+export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables, AdvisoryTables, InstanceKeyTables, WebhookTables {
   organisation: OrganisationTable;
   project: ProjectTable;
   policy_revision: PolicyRevisionTable;

@@ -68,4 +68,6 @@ export const sealedColumns: readonly SealedColumn[] = [
   sealedColumn({ table: 'advisory', column: 'content_sealed', key: ['id'] }),
   // services/instance-keys.service.ts instanceKeyAad
   sealedColumn({ table: 'instance_key', column: 'private_key_sealed', key: ['purpose'] }),
+  // services/webhooks/webhook-secret.ts secretAad
+  sealedColumn({ table: 'webhook', column: 'secret_sealed', key: ['id'] }),
 ];

@@ -22,6 +22,7 @@ export const actions = [
   'project.readHistory',
   'project.readMembers',
   'project.manageMembers',
+  'project.manageWebhooks',
   'report.list',
   'report.inbox',
   'project.metrics',
@@ -78,6 +79,8 @@ const rules: Record<Action, Rule> = {
   'project.readHistory': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'projects:read' },
   'project.readMembers': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'projects:read' },
   'project.manageMembers': { orgRoles: admins, projectRoles: ['project_admin'], scope: 'users:write' },
+  // Webhooks send metadata of every report out of the instance: admins only, not triagers.
+  'project.manageWebhooks': { orgRoles: admins, projectRoles: ['project_admin'], scope: 'projects:write' },
   'report.list': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'reports:read' },
   'report.inbox': { orgRoles: everyone, scope: 'reports:read' },
   'project.metrics': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'reports:read' },

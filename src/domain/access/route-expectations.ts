@@ -97,6 +97,12 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'PUT /api/v1/projects/:slug/intake-key': projectAdmins,
   'DELETE /api/v1/projects/:slug/intake-key/private': projectAdmins,
   'GET /p/:slug/pgp-key.txt': everyone,
+  'POST /api/v1/projects/:slug/webhooks': projectAdmins,
+  'GET /api/v1/projects/:slug/webhooks': projectAdmins,
+  'PATCH /api/v1/projects/:slug/webhooks/:webhookId': projectAdmins,
+  'DELETE /api/v1/projects/:slug/webhooks/:webhookId': projectAdmins,
+  'GET /api/v1/projects/:slug/webhooks/:webhookId/deliveries': projectAdmins,
+  'POST /api/v1/projects/:slug/webhooks/:webhookId/deliveries/:deliveryId/redeliver': projectAdmins,
 
   'POST /api/v1/projects/:slug/reports': everyone,
   'GET /api/v1/portal/report': reporters,

@@ -6,11 +6,11 @@ export async function insertOutboxEvent(db: DbOrTrx, values: { id: string; topic
 }
 
 /** Claims due events; SKIP LOCKED lets several workers share the outbox without sending twice. */
-export async function claimDueOutboxEvents(db: DbOrTrx, topic: string, now: Date, limit: number): Promise<OutboxEvent[]> {
+export async function claimDueOutboxEvents(db: DbOrTrx, topics: string | readonly string[], now: Date, limit: number): Promise<OutboxEvent[]> {
   return db
     .selectFrom('outbox_event')
     .selectAll()
-    .where('topic', '=', topic)
+    .where('topic', 'in', [topics].flat())
     .where('delivered_at', 'is', null)
     .where('available_at', '<=', now)
     .orderBy('available_at')

@@ -28,3 +28,27 @@ export async function listProjectMembers(db: DbOrTrx, projectId: string) {
     .orderBy('app_user.email')
     .execute();
 }
+
+/** Addresses of a project's active admins; when it has none, of the organisation's owners and admins, so a notice always reaches someone who can act. */
+export async function listProjectAdminEmails(db: DbOrTrx, projectId: string): Promise<string[]> {
+  const admins = await db
+    .selectFrom('project_member')
+    .innerJoin('app_user', 'app_user.id', 'project_member.user_id')
+    .select('app_user.email')
+    .where('project_member.project_id', '=', projectId)
+    .where('project_member.role', '=', 'project_admin')
+    .where('app_user.disabled_at', 'is', null)
+    .orderBy('app_user.email')
+    .execute();
+  if (admins.length > 0) return admins.map((row) => row.email);
+  const organisationAdmins = await db
+    .selectFrom('app_user')
+    .innerJoin('project', 'project.organisation_id', 'app_user.organisation_id')
+    .select('app_user.email')
+    .where('project.id', '=', projectId)
+    .where('app_user.role', 'in', ['owner', 'admin'])
+    .where('app_user.disabled_at', 'is', null)
+    .orderBy('app_user.email')
+    .execute();
+  return organisationAdmins.map((row) => row.email);
+}
