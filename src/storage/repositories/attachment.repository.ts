@@ -1,20 +1,10 @@
-import { sql, type Insertable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { AttachmentTable } from '../schema-reports.ts';
 
-export interface AttachmentMetaRow {
-  id: string;
-  report_id: string;
-  message_id: string | null;
-  filename_sealed: string;
-  content_type: string;
-  declared_type: string | null;
-  size_bytes: number;
-  uploaded_by: 'reporter' | 'team';
-  uploaded_by_user: string | null;
-  created_at: Date;
-}
+/** An attachment without its content: listings never load the (possibly large) sealed bytes. */
+export type AttachmentMetaRow = Omit<Selectable<AttachmentTable>, 'content_sealed' | 'seq'>;
 
 export async function insertAttachment(db: DbOrTrx, values: Insertable<AttachmentTable>): Promise<void> {
   await db.insertInto('report_attachment').values(values).execute();
