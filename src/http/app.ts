@@ -30,6 +30,8 @@ import { inboxRoutes } from './routes/triage/inbox-routes.ts';
 import { metricsRoutes } from './routes/triage/metrics-routes.ts';
 import { triageRoutes } from './routes/triage/routes.ts';
 import { setupRoutes } from './routes/setup/routes.ts';
+import { subscriptionRoutes } from './routes/subscriptions/routes.ts';
+import { notificationPreferenceRoutes } from './routes/account/notification-routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
 import { webhookRoutes } from './routes/webhooks/routes.ts';
 
@@ -105,5 +107,7 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(webhookRoutes, routeOptions);
   await app.register(advisoryRoutes, routeOptions);
   await app.register(csafRoutes, routeOptions);
+  await app.register(subscriptionRoutes, routeOptions);
+  await app.register(notificationPreferenceRoutes, routeOptions);
   return app;
 }

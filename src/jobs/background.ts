@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Mailer } from '../mail/smtp-mailer.ts';
 import { checkpointAudit } from '../services/audit.service.ts';
+import { sendDailyDigests } from '../services/notifications/digest.service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { every } from './every.ts';
 import { deliverDueEmails } from './outbox-dispatcher.ts';
@@ -12,13 +13,15 @@ export interface BackgroundOptions {
   mailIntervalMs?: number;
   checkpointIntervalMs?: number;
   webhookIntervalMs?: number;
+  digestIntervalMs?: number;
   /** Consecutive failed deliveries after which a webhook is disabled. */
   webhookMaxConsecutiveFailures: number;
 }
 
 /**
  * The in-process background work of one server: delivering queued email and
- * webhooks, and signing audit checkpoints (so that entries deleted after a
+ * webhooks (whose fan-out also routes team notifications and subscriber mail),
+ * queuing daily digests, and signing audit checkpoints (so that entries deleted after a
  * checkpoint are detected). Stopping waits for the current runs and signs a
  * last checkpoint.
  *
@@ -44,10 +47,15 @@ export function startBackgroundWork(ctx: ServiceContext, log: FastifyBaseLogger,
     const result = await deliverDueWebhooks(ctx, { maxConsecutiveFailures: options.webhookMaxConsecutiveFailures });
     if (result.failed > 0) log.warn(result, 'some webhook deliveries failed; they will be retried');
   }, report('webhook delivery'));
+  // Hourly is enough: a digest is claimed per user and UTC day, so extra runs send nothing, and the first run of a day sends it.
+  const digests = every(options.digestIntervalMs ?? 60 * 60_000, async () => {
+    await sendDailyDigests(ctx);
+  }, report('daily digest'));
   if (!options.mailer) log.warn('no SMTP server is configured (EMBARGO_SMTP_URL): emails stay queued in the outbox until one is');
   return {
     async stop() {
       await webhooks.stop();
+      await digests.stop();
       await mail?.stop();
       options.mailer?.close();
       await checkpoints.stop();

@@ -13,7 +13,7 @@ export function createSmtpMailer(options: { smtpUrl: string; from: string; domai
   const transport = nodemailer.createTransport(options.smtpUrl);
   return {
     async send(message, messageId) {
-      const headers = { 'Auto-Submitted': 'auto-generated' };
+      const headers = { ...message.headers, 'Auto-Submitted': 'auto-generated' };
       if (message.pgpMime) {
         const raw = await buildPgpMimeMessage({ from: options.from, to: message.to, subject: message.subject, messageId: `<${messageId}@${options.domain}>`, replyTo: message.replyTo, extra: headers }, message.text);
         await transport.sendMail({ envelope: { from: options.from, to: message.to }, raw });

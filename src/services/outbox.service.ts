@@ -14,6 +14,8 @@ export interface EmailMessage {
   replyTo?: string | undefined;
   /** `text` is an armoured OpenPGP message of a MIME entity: send it as PGP/MIME (RFC 3156) rather than as plain text. */
   pgpMime?: boolean | undefined;
+  /** Extra header fields, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` on subscription mail (RFC 2369, RFC 8058). */
+  headers?: Record<string, string> | undefined;
 }
 
 function payloadAad(id: string) {

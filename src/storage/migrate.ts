@@ -11,6 +11,8 @@ import * as attachments from './migrations/0005-attachments.ts';
 import * as projectKeys from './migrations/0006-project-keys.ts';
 import * as advisories from './migrations/0009-advisories.ts';
 import * as webhooks from './migrations/0011-webhooks.ts';
+import * as subscriptions from './migrations/0012-subscriptions.ts';
+import * as notifications from './migrations/0013-notifications.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +35,8 @@ const migrations: Record<string, Migration> = {
   '0009-advisories': advisories,
   '0010-instance-keys': instanceKeys,
   '0011-webhooks': webhooks,
+  '0012-subscriptions': subscriptions,
+  '0013-notifications': notifications,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,6 +6,8 @@ import type { InstanceKeyTables } from './schema-instance-keys.ts';
 import type { KeyTables } from './schema-keys.ts';
 import type { AdvisoryTables } from './schema-advisories.ts';
 import type { WebhookTables } from './schema-webhooks.ts';
+import type { SubscriptionTables } from './schema-subscriptions.ts';
+import type { NotificationTables } from './schema-notifications.ts';
 
 /**
  * Kysely table types. Keep in step with the migrations in ./migrations/:
@@ -88,7 +90,7 @@ export interface ApiTokenTable {
   project_id: string | null;
 }
 
-export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables, AdvisoryTables, InstanceKeyTables, WebhookTables {
+export interface Database extends AccountTables, ReportTables, KeyTables, TriageTables, AdvisoryTables, InstanceKeyTables, WebhookTables, SubscriptionTables, NotificationTables {
   organisation: OrganisationTable;
   project: ProjectTable;
   policy_revision: PolicyRevisionTable;

@@ -70,4 +70,6 @@ export const sealedColumns: readonly SealedColumn[] = [
   sealedColumn({ table: 'instance_key', column: 'private_key_sealed', key: ['purpose'] }),
   // services/webhooks/webhook-secret.ts secretAad
   sealedColumn({ table: 'webhook', column: 'secret_sealed', key: ['id'] }),
+  // services/subscriptions/subscriber-email.ts emailAad
+  sealedColumn({ table: 'advisory_subscription', column: 'email_sealed', key: ['id'] }),
 ];

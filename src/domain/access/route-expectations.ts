@@ -60,6 +60,10 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /api/v1/projects': everyone,
   'GET /api/v1/projects/:slug': everyone,
   'GET /api/v1/projects/:slug/policy.yaml': everyone,
+  'POST /api/v1/subscriptions': everyone,
+  'GET /api/v1/subscriptions/confirm': everyone,
+  'GET /api/v1/subscriptions/unsubscribe': everyone,
+  'POST /api/v1/subscriptions/unsubscribe': everyone,
 
   'GET /api/v1/me': signedIn,
   'GET /api/v1/account/sessions': signedIn,
@@ -75,6 +79,8 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /api/v1/account/tokens': people,
   'POST /api/v1/account/tokens': people,
   'DELETE /api/v1/account/tokens/:id': people,
+  'GET /api/v1/account/notification-preferences': people,
+  'PUT /api/v1/account/notification-preferences': people,
 
   'GET /api/v1/organisation': [...people, 'tokenWithScope'],
   'PATCH /api/v1/organisation': ['owner'],

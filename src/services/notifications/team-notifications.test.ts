@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advisoryBody, advisoryHarness, type AdvisoryHarness } from '../../../test/support/advisories.ts';
+import { testContext } from '../../../test/support/app.ts';
+import { databaseKinds } from '../../../test/support/databases.ts';
+import { CANARY, validReport } from '../../../test/support/reports.ts';
+import { startTestSmtpServer } from '../../../test/support/smtp.ts';
+import { deliverDueEmails } from '../../jobs/outbox-dispatcher.ts';
+import { createSmtpMailer, type Mailer } from '../../mail/smtp-mailer.ts';
+import type { ServiceContext } from '../context.ts';
+import { enqueueEvent } from '../outbox.service.ts';
+import { fanOutWebhookEvents } from '../webhooks/fan-out.ts';
+import { sendDailyDigests } from './digest.service.ts';
+
+const PASSWORD = 'team notification passphrase';
+const SUBJECT = /^Subject: (.*)$/m;
+
+describe.each(databaseKinds)('team notifications over SMTP on %s', (kind) => {
+  let h: AdvisoryHarness;
+  let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
+  let mailer: Mailer;
+  let ctx: ServiceContext;
+  let report: { id: string; humanId: string; projectId: string; reporter: { authorization: string } };
+
+  const invite = async (email: string, role: 'member' | 'admin', project?: { slug: string; role: string }) => {
+    await h.call('POST', '/api/v1/invitations', { email, role, ...(project ? { project } : {}) });
+    const accepted = await h.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: await h.linkToken(email, '/invitation#token='), password: PASSWORD } });
+    if (accepted.statusCode !== 201) throw new Error(accepted.body);
+  };
+  /** Runs the outbox once and answers the team mails it sent, as `recipient: subject`. */
+  const teamMailsOf = async (cause: () => Promise<unknown>) => {
+    const before = smtp.received.length;
+    await cause();
+    await fanOutWebhookEvents(ctx);
+    await deliverDueEmails(ctx, mailer);
+    return smtp.received.slice(before).filter((m) => /^Subject: \[(payqi|leher)\]/m.test(m.raw)).map((m) => `${m.to.join()}: ${m.raw.match(SUBJECT)![1]}`).sort();
+  };
+  const event = (topic: string, payload: object) => () => h.database.db.transaction().execute((trx) => enqueueEvent(trx, ctx, topic, payload));
+
+  beforeAll(async () => {
+    h = await advisoryHarness(kind, ['payqi', 'leher']);
+    smtp = await startTestSmtpServer();
+    mailer = createSmtpMailer({ smtpUrl: smtp.url, from: 'embargo@example.org', domain: 'example.org' });
+    ctx = testContext(h.database, h.now);
+    await invite('padmin@example.org', 'member', { slug: 'payqi', role: 'project_admin' });
+    await invite('triager@example.org', 'member', { slug: 'payqi', role: 'triager' });
+    await invite('viewer@example.org', 'member', { slug: 'payqi', role: 'viewer' });
+    await invite('other@example.org', 'member', { slug: 'leher', role: 'project_admin' });
+    await invite('admin@example.org', 'admin');
+    const triager = await h.browserLogin('triager@example.org', PASSWORD);
+    const put = await h.app.inject({ method: 'PUT', url: '/api/v1/account/notification-preferences', headers: triager.headers, payload: { preferences: { 'report.received': 'off', 'report.message_posted': 'digest', 'sla.due_soon': 'digest' } } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().preferences).toEqual({ 'report.received': 'off', 'report.message_posted': 'digest', 'sla.due_soon': 'digest', 'sla.breached': 'immediate', 'disclosure.agreed': 'immediate', 'advisory.published': 'immediate' });
+    await deliverDueEmails(ctx, mailer);
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await smtp?.close();
+    await h?.close();
+  });
+
+  it('refuses an unknown event kind or delivery with its field path; security events are not listed', async () => {
+    const session = await h.browserLogin('padmin@example.org', PASSWORD);
+    const bad = await h.app.inject({ method: 'PUT', url: '/api/v1/account/notification-preferences', headers: session.headers, payload: { preferences: { 'account.lockout': 'off', 'report.received': 'never' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.preferences', 'body.preferences.report.received']);
+    const got = await h.app.inject({ method: 'GET', url: '/api/v1/account/notification-preferences', headers: session.headers });
+    expect(Object.values(got.json().preferences)).toEqual(Array(6).fill('immediate'));
+  });
+
+  it('mails each kind to exactly the project admins and triagers who want it now, with no report content', async () => {
+    const received = await teamMailsOf(async () => {
+      const submitted = await h.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: validReport });
+      const { id, humanId, followUpToken } = submitted.json();
+      const row = await h.database.db.selectFrom('report').select('project_id').where('id', '=', id).executeTakeFirstOrThrow();
+      report = { id, humanId, projectId: row.project_id, reporter: { authorization: `Bearer ${followUpToken}` } };
+    });
+    const h1 = report.humanId;
+    // The triager turned this kind off; viewers, other projects' admins and the organisation's owner and admins are not mailed.
+    expect(received).toEqual([`padmin@example.org: [payqi] New report: ${h1}`]);
+    expect(await teamMailsOf(() => h.call('POST', '/api/v1/portal/messages', { body: `reply ${CANARY}` }, report.reporter))).toEqual([`padmin@example.org: [payqi] New message from the reporter: ${h1}`]);
+    expect(await teamMailsOf(() => h.call('POST', `/api/v1/reports/${report.id}/messages`, { body: `team ${CANARY}`, visibility: 'reporter' }))).toEqual([]);
+    const sla = { reportId: report.id, clock: 'acknowledge', dueAt: '2026-11-24T09:00:00.000Z', recipients: [] };
+    expect(await teamMailsOf(event('sla.due_soon', sla))).toEqual([`padmin@example.org: [payqi] Deadline due soon: ${h1}`]);
+    const breached = (who: string[]) => who.map((w) => `${w}@example.org: [payqi] Deadline breached: ${h1}`);
+    expect(await teamMailsOf(event('sla.breached', { ...sla, level: 1 }))).toEqual(breached(['padmin', 'triager']));
+    // From escalation level 3 the organisation's owner and admins are told too.
+    expect(await teamMailsOf(event('sla.breached', { ...sla, level: 3 }))).toEqual(breached(['admin', 'owner', 'padmin', 'triager']));
+    expect(await teamMailsOf(event('disclosure.agreed', { reportId: report.id, projectId: report.projectId, discloseAt: '2027-01-15T08:00:00.000Z' }))).toEqual(['padmin', 'triager'].map((who) => `${who}@example.org: [payqi] Disclosure date agreed: ${h1}`));
+    const advisoryId = await h.draft('payqi', advisoryBody);
+    expect(await teamMailsOf(() => h.call('POST', `/api/v1/advisories/${advisoryId}/publish`))).toEqual(['padmin', 'triager'].map((who) => `${who}@example.org: [payqi] Advisory published: ${advisoryId}`));
+
+    const link = smtp.received.find((m) => m.raw.includes(`New report: ${h1}`))!;
+    expect(link.text).toContain(`/reports/${report.id}`);
+    expect(smtp.received.filter((m) => m.raw.includes(CANARY) || m.raw.includes(validReport.title))).toEqual([]);
+  });
+
+  it('collects digest choices into one daily digest per user and day', async () => {
+    expect(await sendDailyDigests(ctx)).toBe(1);
+    expect(await sendDailyDigests(ctx)).toBe(0);
+    await deliverDueEmails(ctx, mailer);
+    const [digest] = smtp.received.filter((m) => m.to.includes('triager@example.org') && /^Subject: Your Embargo digest/m.test(m.raw));
+    expect(digest!.raw).toMatch(/^Subject: Your Embargo digest for 2026-11-23 \(2\)/m);
+    expect(digest!.text).toContain(`New message from the reporter: ${report.humanId} (`);
+    expect(digest!.text).toContain(`Deadline due soon: ${report.humanId} (`);
+    expect(digest!.text).not.toContain(CANARY);
+
+    // A later item waits for the next day's digest.
+    await teamMailsOf(() => h.call('POST', '/api/v1/portal/messages', { body: 'again' }, report.reporter));
+    expect(await sendDailyDigests(ctx)).toBe(0);
+    h.advance(24 * 60 * 60_000);
+    expect(await sendDailyDigests(ctx)).toBe(1);
+  });
+});

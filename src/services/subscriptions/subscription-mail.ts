@@ -1,0 +1,36 @@
+import type { EmailMessage } from '../outbox.service.ts';
+import { subscriptionToken } from './subscription-token.ts';
+
+function link(publicUrl: string, path: 'confirm' | 'unsubscribe', token: string): string {
+  return `${publicUrl}/api/v1/subscriptions/${path}?token=${token}`;
+}
+
+/** What a subscription covers, in words. */
+export function scopeWords(project: { name: string } | undefined): string {
+  return project ? `the security advisories of ${project.name}` : 'every security advisory published on this instance';
+}
+
+/** The double opt-in mail: nothing is sent to the address again unless its owner follows the link. */
+export function confirmationMail(publicUrl: string, serverSecret: string, to: string, id: string, scope: string): EmailMessage {
+  const confirm = link(publicUrl, 'confirm', subscriptionToken(serverSecret, id, 'confirm'));
+  return {
+    to,
+    subject: 'Confirm your subscription to security advisories',
+    text: `Someone, hopefully you, asked to receive ${scope} at this address.\n\nTo confirm, open:\n${confirm}\n\nIf it was not you, ignore this mail: without confirmation you will get nothing more from us.\n`,
+  };
+}
+
+/**
+ * One published advisory to one subscriber: public facts only (title, id,
+ * public URL), and the subscription's own unsubscribe link, also as the
+ * RFC 2369 / RFC 8058 headers so mail clients offer one-click unsubscribe.
+ */
+export function advisoryMail(publicUrl: string, serverSecret: string, to: string, id: string, advisory: { advisoryId: string; title: string; url: string }): EmailMessage {
+  const unsubscribe = link(publicUrl, 'unsubscribe', subscriptionToken(serverSecret, id, 'unsubscribe'));
+  return {
+    to,
+    subject: `Security advisory ${advisory.advisoryId}: ${advisory.title}`,
+    text: `A security advisory was published.\n\n${advisory.advisoryId}: ${advisory.title}\n${advisory.url}\n\nTo stop receiving these mails, open:\n${unsubscribe}\n`,
+    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}

@@ -1,0 +1,45 @@
+import type { DbOrTrx } from '../database.ts';
+import type { AdvisorySubscription } from '../schema-subscriptions.ts';
+
+/** The subscription of one address to one scope (a project, or the instance when `projectId` is null). */
+export async function findSubscription(db: DbOrTrx, emailHash: string, projectId: string | null): Promise<AdvisorySubscription | undefined> {
+  return db
+    .selectFrom('advisory_subscription')
+    .selectAll()
+    .where('email_hash', '=', emailHash)
+    .where((eb) => (projectId === null ? eb('project_id', 'is', null) : eb('project_id', '=', projectId)))
+    .executeTakeFirst();
+}
+
+/** Inserts unless the address already has this scope (a concurrent request won): true when this call created it. */
+export async function insertSubscription(db: DbOrTrx, row: AdvisorySubscription): Promise<boolean> {
+  const result = await db.insertInto('advisory_subscription').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+export async function markConfirmationSent(db: DbOrTrx, id: string, at: Date): Promise<void> {
+  await db.updateTable('advisory_subscription').set({ confirmation_sent_at: at }).where('id', '=', id).execute();
+}
+
+/** Confirms a pending subscription; false when there is no such row (it was unsubscribed). */
+export async function confirmSubscription(db: DbOrTrx, id: string, at: Date): Promise<boolean> {
+  const row = await db.selectFrom('advisory_subscription').select('confirmed_at').where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) return false;
+  if (row.confirmed_at === null) await db.updateTable('advisory_subscription').set({ confirmed_at: at }).where('id', '=', id).execute();
+  return true;
+}
+
+export async function deleteSubscription(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('advisory_subscription').where('id', '=', id).execute();
+}
+
+/** Confirmed subscriptions that cover a project: its own and the instance-wide ones. */
+export async function listConfirmedSubscribers(db: DbOrTrx, projectId: string): Promise<AdvisorySubscription[]> {
+  return db
+    .selectFrom('advisory_subscription')
+    .selectAll()
+    .where('confirmed_at', 'is not', null)
+    .where((eb) => eb.or([eb('project_id', '=', projectId), eb('project_id', 'is', null)]))
+    .orderBy('created_at')
+    .execute();
+}
