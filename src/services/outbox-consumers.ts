@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { OutboxEvent } from '../storage/schema-accounts.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ServiceContext } from './context.ts';
+import { reporterUpdateConsumer } from './notifications/reporter-updates.ts';
 import { teamNotificationConsumer } from './notifications/team-router.ts';
 import { advisorySubscriberConsumer } from './subscriptions/advisory-subscribers.ts';
 
@@ -17,7 +18,7 @@ export interface OutboxConsumer {
   consume(trx: Transaction<Database>, ctx: ServiceContext, event: OutboxEvent, payload: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
-export const outboxConsumers: readonly OutboxConsumer[] = [advisorySubscriberConsumer, teamNotificationConsumer];
+export const outboxConsumers: readonly OutboxConsumer[] = [advisorySubscriberConsumer, teamNotificationConsumer, reporterUpdateConsumer];
 
 /** Every topic some consumer acts on. */
 export const consumerTopics: readonly string[] = [...new Set(outboxConsumers.flatMap((c) => c.topics))];
