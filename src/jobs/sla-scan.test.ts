@@ -18,7 +18,7 @@ describe.each(databaseKinds)('SLA reminders and escalations on %s', (kind) => {
   beforeAll(async () => {
     // Leher: acknowledge within 48 hours. Default escalation: remind 24 h before; at breach the assignee (or triagers), +24 h project admins, +72 h owners.
     h = await accountsHarness(kind, { start: new Date('2026-11-23T09:00:00Z') });
-    const policy = (await examplePolicyExpiringIn('leher')).text.replace(/^(\s+expires:) .*$/m, '$1 2027-06-01T00:00:00Z');
+    const policy = (await examplePolicyExpiringIn('leher', 190, h.now())).text;
     await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy } });
     reportId = (await h.app.inject({ method: 'POST', url: '/api/v1/projects/leher/reports', payload: { title: 't', description: 'd', steps_to_reproduce: 's', impact: 'i', affected_versions: { text: '1' } } })).json().id;
   });

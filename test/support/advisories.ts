@@ -9,7 +9,7 @@ export type AdvisoryHarness = Awaited<ReturnType<typeof advisoryHarness>>;
 export async function advisoryHarness(kind: DatabaseKind, slugs: readonly string[] = ['payqi']) {
   const h = await accountsHarness(kind, { start: new Date('2026-11-23T09:00:00Z') });
   for (const slug of slugs) {
-    const policy = (await examplePolicyExpiringIn(slug)).text.replace(/^(\s+expires:) .*$/m, '$1 2027-06-01T00:00:00Z');
+    const policy = (await examplePolicyExpiringIn(slug, 190, h.now())).text;
     const created = await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy } });
     if (created.statusCode !== 201) throw new Error(created.body);
   }

@@ -6,12 +6,12 @@ import { repoRoot } from './cli.ts';
 
 /**
  * The example policies carry a fixed security.txt expiry, which real time
- * overtakes. Tests that run against the real clock use a copy that expires
- * `days` from now, so they keep passing next year.
+ * overtakes. Tests use a copy that expires `days` after `from` (now, or the
+ * test's own clock), so they keep passing next year.
  */
-export async function examplePolicyExpiringIn(name: string, days = 180): Promise<{ text: string; file: string }> {
+export async function examplePolicyExpiringIn(name: string, days = 180, from: Date = new Date()): Promise<{ text: string; file: string }> {
   const original = await readFile(join(repoRoot, 'examples/policies', `${name}.yaml`), 'utf8');
-  const expires = new Date(Date.now() + days * 86_400_000).toISOString();
+  const expires = new Date(from.getTime() + days * 86_400_000).toISOString();
   const text = original.replace(/^(\s+expires:) .*$/m, `$1 ${expires}`);
   if (text === original) throw new Error(`examples/policies/${name}.yaml has no security_txt.expires line`);
   const file = join(await mkdtemp(join(tmpdir(), 'embargo-policy-')), `${name}.yaml`);

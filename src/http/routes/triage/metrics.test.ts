@@ -11,7 +11,7 @@ describe.each(databaseKinds)('response metrics on %s', (kind) => {
 
   beforeAll(async () => {
     h = await accountsHarness(kind, { start: new Date('2026-11-02T09:00:00Z') });
-    policy = (await examplePolicyExpiringIn('leher')).text.replace(/^(\s+expires:) .*$/m, '$1 2027-06-01T00:00:00Z');
+    policy = (await examplePolicyExpiringIn('leher', 190, h.now())).text;
     await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy } });
     // Three reports acknowledged after 10, 20 and 60 hours (the last one late: the target is 48).
     for (const delay of [10, 20, 60]) {

@@ -20,7 +20,7 @@ describe.each(databaseKinds)('triage over HTTP on %s', (kind) => {
   beforeAll(async () => {
     // Monday 2026-11-23 09:00 UTC; Leher: acknowledge in 48 h, assess in 5 business days.
     h = await accountsHarness(kind, { start: new Date('2026-11-23T09:00:00Z') });
-    const policy = (await examplePolicyExpiringIn('leher')).text.replace(/^(\s+expires:) .*$/m, '$1 2027-06-01T00:00:00Z');
+    const policy = (await examplePolicyExpiringIn('leher', 190, h.now())).text;
     await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy } });
     const receipt = (await h.app.inject({ method: 'POST', url: '/api/v1/projects/leher/reports', payload: { title: 'SSRF', description: 'd', steps_to_reproduce: 's', impact: 'i', affected_versions: { versions: [{ version: '1.2.0' }] } } })).json();
     reportId = receipt.id;
