@@ -43,7 +43,12 @@ export function startBackgroundWork(ctx: ServiceContext, log: FastifyBaseLogger,
       }, report('email delivery'))
     : undefined;
   const webhooks = every(options.webhookIntervalMs ?? 5_000, async () => {
-    await fanOutWebhookEvents(ctx);
+    const fanOut = await fanOutWebhookEvents(ctx);
+    for (const failure of fanOut.failed) {
+      const { error, ...about } = failure;
+      if (failure.parked) log.error({ err: error, ...about }, 'an outbox event failed too often and was parked; its consumers will not see it');
+      else log.warn({ err: error, ...about }, 'an outbox event could not be fanned out; it will be retried');
+    }
     const result = await deliverDueWebhooks(ctx, { maxConsecutiveFailures: options.webhookMaxConsecutiveFailures });
     if (result.failed > 0) log.warn(result, 'some webhook deliveries failed; they will be retried');
   }, report('webhook delivery'));

@@ -6,8 +6,9 @@ import { createSmtpMailer, type Mailer } from '../mail/smtp-mailer.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { EMAIL_TOPIC, enqueueEmail } from '../services/outbox.service.ts';
 import type { OpenDatabase } from '../storage/database.ts';
-import { listOutboxEvents } from '../storage/repositories/outbox.repository.ts';
-import { deliverDueEmails, retryDelayMs } from './outbox-dispatcher.ts';
+import { listEmailAttempts } from '../storage/repositories/email-attempt.repository.ts';
+import { listOutboxEvents, listParkedOutboxEvents } from '../storage/repositories/outbox.repository.ts';
+import { deliverDueEmails, MAX_EMAIL_ATTEMPTS, retryDelayMs } from './outbox-dispatcher.ts';
 
 describe.each(databaseKinds)('email delivery from the outbox on %s', (kind) => {
   let database: OpenDatabase;
@@ -33,13 +34,13 @@ describe.each(databaseKinds)('email delivery from the outbox on %s', (kind) => {
   it('sends each queued mail once over SMTP, with the event id as Message-ID', async () => {
     await queue('a@example.org', 'First');
     await queue('b@example.org', 'Second');
-    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 2, failed: 0 });
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 2, failed: 0, parked: 0 });
     expect(smtp.received.map((m) => m.to[0])).toEqual(['a@example.org', 'b@example.org']);
     const [event] = await listOutboxEvents(database.db, EMAIL_TOPIC);
     expect(smtp.received[0]!.raw).toContain(`Message-ID: <${event!.id}@embargo.test>`);
     expect(smtp.received[0]!.raw).toMatch(/^Subject: First/m);
 
-    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 0, parked: 0 });
     expect(smtp.received).toHaveLength(2);
   });
 
@@ -54,14 +55,46 @@ describe.each(databaseKinds)('email delivery from the outbox on %s', (kind) => {
     const before = smtp.received.length;
     smtp.rejectNext(1);
     await queue('retry@example.org', 'Retry me');
-    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 1 });
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 1, parked: 0 });
     const failed = (await listOutboxEvents(database.db, EMAIL_TOPIC)).find((e) => e.delivered_at === null)!;
     expect(failed).toMatchObject({ attempts: 1, last_error: expect.stringMatching(/try again later/) });
 
-    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 0, parked: 0 });
     now = new Date(now.getTime() + 2 * 60_000);
-    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 1, failed: 0 });
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 1, failed: 0, parked: 0 });
     expect(smtp.received.slice(before).map((m) => m.to[0])).toEqual(['retry@example.org']);
+    // Every attempt is kept, with the server's own answer.
+    expect(await listEmailAttempts(database.db, failed.id)).toEqual([
+      expect.objectContaining({ outcome: 'retry', error: expect.stringMatching(/try again later/), smtp_response: expect.stringMatching(/^451/) }),
+      expect.objectContaining({ outcome: 'delivered', error: null, smtp_response: expect.stringMatching(/^250/) }),
+    ]);
+  });
+
+  it('parks a mail the server refuses for good, and never sends it again', async () => {
+    const before = smtp.received.length;
+    smtp.rejectNext(1, 550);
+    await queue('nobody@example.org', 'Unknown mailbox');
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 1, parked: 1 });
+    const [parked] = await listParkedOutboxEvents(database.db, 10);
+    expect(parked).toMatchObject({ attempts: 1, delivered_at: null, last_error: expect.stringMatching(/no such mailbox/) });
+    expect(await listEmailAttempts(database.db, parked!.id)).toEqual([expect.objectContaining({ outcome: 'parked', smtp_response: expect.stringMatching(/^550/) })]);
+    now = new Date(now.getTime() + 24 * 60 * 60_000);
+    expect(await deliverDueEmails(ctx, mailer)).toEqual({ delivered: 0, failed: 0, parked: 0 });
+    expect(smtp.received.length).toBe(before);
+  });
+
+  it('parks a mail after the last of its temporary failures', async () => {
+    smtp.rejectNext(MAX_EMAIL_ATTEMPTS);
+    await queue('flaky@example.org', 'Never gets through');
+    const results = [];
+    for (let i = 0; i < MAX_EMAIL_ATTEMPTS; i += 1) {
+      results.push(await deliverDueEmails(ctx, mailer, { random: () => 1 }));
+      now = new Date(now.getTime() + 2 * 60 * 60_000);
+    }
+    expect(results.at(-2)).toEqual({ delivered: 0, failed: 1, parked: 0 });
+    expect(results.at(-1)).toEqual({ delivered: 0, failed: 1, parked: 1 });
+    const parked = (await listParkedOutboxEvents(database.db, 10)).find((e) => e.attempts === MAX_EMAIL_ATTEMPTS)!;
+    expect((await listEmailAttempts(database.db, parked.id)).map((a) => a.outcome)).toEqual([...Array(MAX_EMAIL_ATTEMPTS - 1).fill('retry'), 'parked']);
   });
 
   it('never sends mail queued by a transaction that rolled back', async () => {

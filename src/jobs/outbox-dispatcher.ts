@@ -1,43 +1,76 @@
-import type { Mailer } from '../mail/smtp-mailer.ts';
+import { retryDelayMs } from '../domain/notifications/retry-delay.ts';
+import { isPermanentSmtpFailure, type Mailer } from '../mail/smtp-mailer.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { EMAIL_TOPIC, openEmailPayload } from '../services/outbox.service.ts';
-import { leaseDueOutboxEvents, markOutboxDelivered, markOutboxFailed } from '../storage/repositories/outbox.repository.ts';
+import { insertEmailAttempt } from '../storage/repositories/email-attempt.repository.ts';
+import { leaseDueOutboxEvents, markOutboxDelivered, markOutboxFailed, markOutboxParked } from '../storage/repositories/outbox.repository.ts';
+import type { OutboxEvent } from '../storage/schema-accounts.ts';
+import type { EmailAttemptOutcome } from '../storage/schema-notifications.ts';
 
 const BATCH = 20;
 const LEASE_MS = 5 * 60_000;
-const MAX_BACKOFF_MS = 60 * 60_000;
+/** With the backoff capped at an hour, ten attempts span about nine hours: a mail still refused then is parked, not retried forever. */
+export const MAX_EMAIL_ATTEMPTS = 10;
 
-/** 1, 2, 4 … minutes, capped at an hour, with jitter so a failing server is not hit by every mail at once. */
-export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const base = Math.min(60_000 * 2 ** attempts, MAX_BACKOFF_MS);
-  return Math.round(base * (0.5 + random() / 2));
-}
+export { retryDelayMs };
 
 export interface DeliveryReport {
   delivered: number;
   failed: number;
 }
 
+export interface EmailDeliveryReport extends DeliveryReport {
+  /** Of the failed: set aside for good (a permanent refusal, or MAX_EMAIL_ATTEMPTS reached). */
+  parked: number;
+}
+
+export interface EmailDeliveryOptions {
+  /** How long a leased mail is this worker's before another may take it (a worker that died mid-batch). */
+  leaseMs?: number;
+  random?: () => number;
+}
+
+async function attempt(ctx: ServiceContext, mailer: Mailer, event: OutboxEvent, options: EmailDeliveryOptions): Promise<EmailAttemptOutcome> {
+  const started = Date.now();
+  let outcome: EmailAttemptOutcome = 'delivered';
+  let smtpResponse: string | null = null;
+  let error: string | null = null;
+  try {
+    smtpResponse = (await mailer.send(openEmailPayload(ctx, event), event.id)).response.slice(0, 500) || null;
+  } catch (failure) {
+    error = (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000);
+    smtpResponse = typeof (failure as { response?: unknown }).response === 'string' ? (failure as { response: string }).response.slice(0, 500) : null;
+    outcome = isPermanentSmtpFailure(failure) || event.attempts + 1 >= MAX_EMAIL_ATTEMPTS ? 'parked' : 'retry';
+  }
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertEmailAttempt(trx, { event_id: event.id, attempted_at: now, outcome, smtp_response: smtpResponse, error, duration_ms: Date.now() - started });
+    if (outcome === 'delivered') await markOutboxDelivered(trx, event.id, now);
+    else if (outcome === 'parked') await markOutboxParked(trx, event.id, error!, now);
+    else await markOutboxFailed(trx, event.id, error!, new Date(now.getTime() + retryDelayMs(event.attempts, options.random)));
+  });
+  return outcome;
+}
+
 /**
- * Sends the emails that are due. At least once: a crash between sending and
- * recording it sends that mail again after the lease, with the same
- * Message-ID. Failures are recorded on the event and retried with backoff.
+ * Sends the emails that are due, one outbox event (one recipient) each, and
+ * records every attempt with the server's answer. At least once to the
+ * transport, exactly once to a receiver that deduplicates by Message-ID: the
+ * event id is the Message-ID, so a crash between the server's answer and the
+ * record of it resends the same message after the lease, never a new one.
+ * Temporary failures back off exponentially with jitter; a permanent refusal
+ * (5xx) or MAX_EMAIL_ATTEMPTS failures park the mail with its last error.
  */
-export async function deliverDueEmails(ctx: ServiceContext, mailer: Mailer): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, failed: 0 };
+export async function deliverDueEmails(ctx: ServiceContext, mailer: Mailer, options: EmailDeliveryOptions = {}): Promise<EmailDeliveryReport> {
+  const report: EmailDeliveryReport = { delivered: 0, failed: 0, parked: 0 };
   for (;;) {
     const now = ctx.now();
-    const events = await leaseDueOutboxEvents(ctx.db, EMAIL_TOPIC, now, new Date(now.getTime() + LEASE_MS), BATCH);
+    const events = await leaseDueOutboxEvents(ctx.db, EMAIL_TOPIC, now, new Date(now.getTime() + (options.leaseMs ?? LEASE_MS)), BATCH);
     for (const event of events) {
-      try {
-        await mailer.send(openEmailPayload(ctx, event), event.id);
-        await markOutboxDelivered(ctx.db, event.id, ctx.now());
-        report.delivered += 1;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        await markOutboxFailed(ctx.db, event.id, reason, new Date(ctx.now().getTime() + retryDelayMs(event.attempts)));
-        report.failed += 1;
-      }
+      const outcome = await attempt(ctx, mailer, event, options);
+      if (outcome === 'delivered') report.delivered += 1;
+      else report.failed += 1;
+      if (outcome === 'parked') report.parked += 1;
     }
     if (events.length < BATCH) return report;
   }

@@ -2,13 +2,29 @@ import nodemailer from 'nodemailer';
 import type { EmailMessage } from '../services/outbox.service.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
 
+export interface SentMail {
+  /** The server's final answer to the message, e.g. `250 2.0.0 Ok: queued`. */
+  response: string;
+}
+
 export interface Mailer {
   /** Sends one message; `messageId` is stable per outbox event so a resend after a crash can be recognised as the same mail. */
-  send(message: EmailMessage, messageId: string): Promise<void>;
+  send(message: EmailMessage, messageId: string): Promise<SentMail>;
   close(): void;
 }
 
-/** SMTP through nodemailer. The URL carries host, port, TLS (smtps:// or STARTTLS) and credentials. */
+/** A refusal the server says will not change on retry (a 5xx reply, e.g. an unknown mailbox), as opposed to a 4xx or a broken connection. */
+export function isPermanentSmtpFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/**
+ * SMTP through nodemailer. The URL carries host, port, TLS (smtps:// or
+ * STARTTLS) and credentials. A message with `html` goes out as
+ * multipart/alternative (text first); a PGP/MIME message never carries
+ * anything in clear beyond its headers, so `html` is ignored for it.
+ */
 export function createSmtpMailer(options: { smtpUrl: string; from: string; domain: string }): Mailer {
   const transport = nodemailer.createTransport(options.smtpUrl);
   return {
@@ -16,18 +32,20 @@ export function createSmtpMailer(options: { smtpUrl: string; from: string; domai
       const headers = { ...message.headers, 'Auto-Submitted': 'auto-generated' };
       if (message.pgpMime) {
         const raw = await buildPgpMimeMessage({ from: options.from, to: message.to, subject: message.subject, messageId: `<${messageId}@${options.domain}>`, replyTo: message.replyTo, extra: headers }, message.text);
-        await transport.sendMail({ envelope: { from: options.from, to: message.to }, raw });
-        return;
+        const info = await transport.sendMail({ envelope: { from: options.from, to: message.to }, raw });
+        return { response: String(info.response ?? '') };
       }
-      await transport.sendMail({
+      const info = await transport.sendMail({
         from: options.from,
         to: message.to,
         replyTo: message.replyTo,
         subject: message.subject,
         text: message.text,
+        ...(message.html === undefined ? {} : { html: message.html }),
         messageId: `<${messageId}@${options.domain}>`,
         headers,
       });
+      return { response: String(info.response ?? '') };
     },
     close() {
       transport.close();

@@ -13,6 +13,8 @@ import * as advisories from './migrations/0009-advisories.ts';
 import * as webhooks from './migrations/0011-webhooks.ts';
 import * as subscriptions from './migrations/0012-subscriptions.ts';
 import * as notifications from './migrations/0013-notifications.ts';
+import * as notificationDelivery from './migrations/0014-notification-delivery.ts';
+import * as rateLimits from './migrations/0015-rate-limits.ts';
 
 // Migrations run on whatever schema the database has, so they see it untyped; any typed Kysely may be passed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,9 +39,14 @@ const migrations: Record<string, Migration> = {
   '0011-webhooks': webhooks,
   '0012-subscriptions': subscriptions,
   '0013-notifications': notifications,
+  '0014-notification-delivery': notificationDelivery,
+  '0015-rate-limits': rateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Every migration this build knows, in order (a backup from a schema with others is refused). */
+export const knownMigrationNames: readonly string[] = Object.keys(migrations).sort();
 
 export function migrator(db: AnyDb): Migrator {
   return new Migrator({ db, provider, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });

@@ -100,6 +100,8 @@ export interface OutboxEventTable {
   delivered_at: Date | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** Set aside after repeated or permanent failures (migration 0014): no worker claims it again. */
+  parked_at: Date | null;
   created_at: Timestamp;
 }
 

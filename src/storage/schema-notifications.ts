@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Kysely types of the notification tables (migration 0013-notifications). */
 export type NotificationDelivery = 'immediate' | 'digest' | 'off';
@@ -27,10 +27,26 @@ export interface NotificationDigestItemTable {
   created_at: Date;
 }
 
+export type EmailAttemptOutcome = 'delivered' | 'retry' | 'parked';
+
+/** One SMTP attempt of an email outbox event (migration 0014-notification-delivery). */
+export interface EmailAttemptTable {
+  id: Generated<string>;
+  event_id: string;
+  attempted_at: Date;
+  outcome: EmailAttemptOutcome;
+  /** The server's final answer, e.g. `250 2.0.0 queued`; null when it gave none. */
+  smtp_response: string | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface NotificationTables {
+  email_attempt: EmailAttemptTable;
   notification_preference: NotificationPreferenceTable;
   notification_digest: NotificationDigestTable;
   notification_digest_item: NotificationDigestItemTable;
 }
 
 export type NotificationDigestItem = Selectable<NotificationDigestItemTable>;
+export type EmailAttempt = Selectable<EmailAttemptTable>;

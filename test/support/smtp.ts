@@ -16,11 +16,15 @@ function decodedBody(raw: string): string {
 
 /**
  * A real SMTP server on 127.0.0.1 for tests. `rejectNext(n)` makes it refuse
- * the next n messages with a temporary error, as a struggling server would.
+ * the next n messages with a temporary error, as a struggling server would
+ * (or with `responseCode` 550, a permanent one). `acceptDelayMs` makes it
+ * answer each message that much later (a slow server, to stop a sender
+ * mid-batch); `onAccepted` sees each accepted mail as it is taken in.
  */
-export async function startTestSmtpServer() {
+export async function startTestSmtpServer(options: { acceptDelayMs?: number; onAccepted?: (mail: ReceivedMail) => void } = {}) {
   const received: ReceivedMail[] = [];
   let toReject = 0;
+  let rejectCode = 451;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -31,11 +35,14 @@ export async function startTestSmtpServer() {
       stream.on('end', () => {
         if (toReject > 0) {
           toReject -= 1;
-          const error = Object.assign(new Error('try again later'), { responseCode: 451 });
+          const error = Object.assign(new Error(rejectCode >= 500 ? 'no such mailbox' : 'try again later'), { responseCode: rejectCode });
           return callback(error);
         }
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodedBody(raw) });
-        callback();
+        const mail = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodedBody(raw) };
+        received.push(mail);
+        options.onAccepted?.(mail);
+        if (options.acceptDelayMs) setTimeout(() => callback(), options.acceptDelayMs).unref();
+        else callback();
       });
     },
   });
@@ -45,8 +52,9 @@ export async function startTestSmtpServer() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    rejectNext(count: number) {
+    rejectNext(count: number, responseCode = 451) {
       toReject = count;
+      rejectCode = responseCode;
     },
     /** Waits until a mail matching `predicate` has arrived. */
     async waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs = 20_000): Promise<ReceivedMail> {

@@ -12,6 +12,7 @@ export async function claimDueOutboxEvents(db: DbOrTrx, topics: string | readonl
     .selectAll()
     .where('topic', 'in', [topics].flat())
     .where('delivered_at', 'is', null)
+    .where('parked_at', 'is', null)
     .where('available_at', '<=', now)
     .orderBy('available_at')
     .limit(limit)
@@ -30,6 +31,20 @@ export async function markOutboxFailed(db: DbOrTrx, id: string, error: string, r
     .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000), available_at: retryAt }))
     .where('id', '=', id)
     .execute();
+}
+
+/** Sets an event aside for good (permanent or repeated failure): no worker claims it again; `last_error` says why. */
+export async function markOutboxParked(db: DbOrTrx, id: string, error: string, now: Date): Promise<void> {
+  await db
+    .updateTable('outbox_event')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000), parked_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Parked events, newest first. */
+export async function listParkedOutboxEvents(db: DbOrTrx, limit: number): Promise<OutboxEvent[]> {
+  return db.selectFrom('outbox_event').selectAll().where('parked_at', 'is not', null).orderBy('parked_at', 'desc').limit(limit).execute();
 }
 
 export async function listOutboxEvents(db: DbOrTrx, topic: string): Promise<OutboxEvent[]> {
