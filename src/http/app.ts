@@ -34,6 +34,7 @@ import { subscriptionRoutes } from './routes/subscriptions/routes.ts';
 import { notificationPreferenceRoutes } from './routes/account/notification-routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
 import { webhookRoutes } from './routes/webhooks/routes.ts';
+import { webRoutes } from './routes/web/routes.ts';
 
 export const API_VERSION = '0.1.0';
 /** Upper bound on any request body; individual routes may set lower ones. Policy files are small. */
@@ -109,5 +110,6 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(csafRoutes, routeOptions);
   await app.register(subscriptionRoutes, routeOptions);
   await app.register(notificationPreferenceRoutes, routeOptions);
+  await app.register(webRoutes, routeOptions);
   return app;
 }

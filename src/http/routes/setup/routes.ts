@@ -1,21 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { completeSetup, isSetupComplete } from '../../../services/setup.service.ts';
 import type { RouteOptions } from '../../app.ts';
 import { requestMeta } from '../../request-meta.ts';
 import { setupBody, setupResponse, setupStatusResponse } from './schema.ts';
 
-const pageDir = new URL('../../../../web/setup/', import.meta.url);
-const pageFiles = {
-  '/setup': ['index.html', 'text/html; charset=utf-8'],
-  '/setup/setup.js': ['setup.js', 'text/javascript; charset=utf-8'],
-  '/setup/setup.css': ['setup.css', 'text/css; charset=utf-8'],
-} as const;
-
 /**
  * First-owner setup. The one-time token travels in the URL fragment of the
  * printed link (never sent to the server in a URL, so never in access logs or
- * Referer headers); the page posts it in the JSON body.
+ * Referer headers); the setup page of the web UI posts it in the JSON body.
  */
 export const setupRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.get('/api/v1/setup', { config: { access: 'public' }, schema: { tags: ['setup'], response: { 200: setupStatusResponse } } }, async () => ({
@@ -31,10 +23,4 @@ export const setupRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     async (request, reply) => reply.status(201).send(await completeSetup(ctx, request.body, requestMeta(request))),
   );
 
-  for (const [url, [file, type]] of Object.entries(pageFiles)) {
-    const content = await readFile(new URL(file, pageDir));
-    app.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-      reply.type(type).header('cache-control', 'no-store').send(content),
-    );
-  }
 };
