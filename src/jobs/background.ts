@@ -11,6 +11,8 @@ import { deliverDueWebhooks } from './webhook-dispatcher.ts';
 export interface BackgroundOptions {
   mailer: Mailer | undefined;
   mailIntervalMs?: number;
+  /** How long a leased mail waits before another worker may send it, should this one die mid-batch (default 5 minutes). */
+  mailLeaseMs?: number;
   checkpointIntervalMs?: number;
   webhookIntervalMs?: number;
   digestIntervalMs?: number;
@@ -38,7 +40,7 @@ export function startBackgroundWork(ctx: ServiceContext, log: FastifyBaseLogger,
   const checkpoints = every(options.checkpointIntervalMs ?? 10 * 60_000, checkpoint, report('audit checkpoint'));
   const mail = options.mailer
     ? every(options.mailIntervalMs ?? 5_000, async () => {
-        const result = await deliverDueEmails(ctx, options.mailer!);
+        const result = await deliverDueEmails(ctx, options.mailer!, { leaseMs: options.mailLeaseMs });
         if (result.failed > 0) log.warn(result, 'some emails could not be delivered; they will be retried');
       }, report('email delivery'))
     : undefined;
