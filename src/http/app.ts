@@ -49,6 +49,8 @@ export interface BuildOptions {
   /** Signs served security.txt files when a signing key is configured. */
   securityTxtSigner?: SecurityTxtSigner | undefined;
   logger?: FastifyServerOptions['logger'];
+  /** Where the built web UI is (default dist/web); tests may point at their own build. */
+  webDistDir?: string | undefined;
 }
 
 export type App = FastifyInstance;
@@ -110,6 +112,6 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(csafRoutes, routeOptions);
   await app.register(subscriptionRoutes, routeOptions);
   await app.register(notificationPreferenceRoutes, routeOptions);
-  await app.register(webRoutes, routeOptions);
+  await app.register(webRoutes, { ...routeOptions, distDir: options.webDistDir });
   return app;
 }

@@ -29,9 +29,9 @@ export function testContext(database: OpenDatabase, now?: () => Date) {
 
 export function buildTestApp(
   database: OpenDatabase,
-  options: { now?: () => Date; signer?: SecurityTxtSigner; config?: Partial<typeof testConfig> } = {},
+  options: { now?: () => Date; signer?: SecurityTxtSigner; config?: Partial<typeof testConfig>; webDistDir?: string } = {},
 ): Promise<App> {
-  return build({ config: { ...testConfig, ...options.config }, database, logger: false, now: options.now, securityTxtSigner: options.signer });
+  return build({ config: { ...testConfig, ...options.config }, database, logger: false, now: options.now, securityTxtSigner: options.signer, webDistDir: options.webDistDir });
 }
 
 /** Runs first-owner setup over HTTP and returns the owner's bearer token. */

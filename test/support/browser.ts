@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../../src/http/app.ts';
@@ -49,7 +50,9 @@ export async function startUiServer(options: { kind?: DatabaseKind; now?: () => 
   const url = `http://127.0.0.1:${port}`;
   const database = await openTestDatabase(options.kind ?? 'pglite');
   const config = { ...options.config, publicUrl: url };
-  const app = await buildTestApp(database, { config, ...(options.now ? { now: options.now } : {}) });
+  // EMBARGO_TEST_WEB_DIST lets one developer test their own UI build while another rebuilds dist/web.
+  const webDistDir = process.env.EMBARGO_TEST_WEB_DIST ? resolve(process.env.EMBARGO_TEST_WEB_DIST) : undefined;
+  const app = await buildTestApp(database, { config, ...(options.now ? { now: options.now } : {}), ...(webDistDir ? { webDistDir } : {}) });
   await app.listen({ host: '127.0.0.1', port });
   const ctx = { ...testContext(database, options.now), publicUrl: url };
   return {
@@ -86,10 +89,9 @@ export async function watchedPage(browser: Browser, options: { viewport?: { widt
   });
   page.on('pageerror', (error) => watch.pageErrors.push(error.message));
   await page.exposeFunction('__embargoCspViolation', (text: string) => watch.cspViolations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __embargoCspViolation(text: string): void }).__embargoCspViolation(`${event.violatedDirective} ${event.blockedURI}`);
-    });
+  // A string, not a function: it runs in the page, whose globals this Node-side file does not type.
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) => window.__embargoCspViolation(e.violatedDirective + ' ' + e.blockedURI));`,
   });
   return { page, watch };
 }
@@ -104,10 +106,8 @@ export interface AxeViolation {
 /** Runs axe-core inside the page and returns the serious and critical violations. */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+    result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,10 +17,10 @@ export const webDistDir = fileURLToPath(new URL('../../../../dist/web/', import.
  * and are cached for a year; index.html is never cached so a deployment takes
  * effect at once. Without a build the pages answer with how to build them.
  */
-export const webRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app) => {
-  const indexFile = `${webDistDir}index.html`;
+export const webRoutes: FastifyPluginAsyncZod<RouteOptions & { distDir?: string | undefined }> = async (app, { distDir = webDistDir }) => {
+  const indexFile = join(distDir, 'index.html');
   const index = existsSync(indexFile) ? await readFile(indexFile) : undefined;
-  await app.register(fastifyStatic, { root: `${webDistDir}assets`, serve: false, maxAge: '365d', immutable: true, index: false, dotfiles: 'deny' });
+  await app.register(fastifyStatic, { root: join(distDir, 'assets'), serve: false, maxAge: '365d', immutable: true, index: false, dotfiles: 'deny' });
 
   app.get(
     '/assets/*',
