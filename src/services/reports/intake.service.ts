@@ -11,8 +11,8 @@ import { isUniqueViolation } from '../../storage/errors.ts';
 import type { ReportSource } from '../../storage/schema-reports.ts';
 import type { Database } from '../../storage/schema.ts';
 import { claimIdempotencyKey, completeIdempotencyRecord, findIdempotencyRecord } from '../../storage/repositories/idempotency.repository.ts';
-import { findReportById, insertReport, nextReportNumber } from '../../storage/repositories/report.repository.ts';
-import { refreshDueSummary } from '../triage/report-clocks.ts';
+import { insertReport, nextReportNumber } from '../../storage/repositories/report.repository.ts';
+import { dueSummaryAtReceipt } from '../triage/report-clocks.ts';
 import { insertReporterToken } from '../../storage/repositories/reporter-token.repository.ts';
 import { appendAudit } from '../audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../context.ts';
@@ -82,20 +82,20 @@ export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta
     if (existing) return { receipt: replay(ctx, project.id, key, existing, hash), replayed: true };
   }
   try {
+    // Two locks serialise intakes until commit: the project's report counter, then the audit chain. So
+    // they are taken as late as they can be: the row is sealed and its clocks computed beforehand (not
+    // read back), and only inserts follow. docs/PERFORMANCE.md has the measurements.
     const receipt = await ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now();
       if (key) await claimIdempotencyKey(trx, project.id, key, hash, now);
-      const year = now.getUTCFullYear();
-      const humanId = formatHumanId(reportIdPrefix(project.policy), year, await nextReportNumber(trx, project.id, year));
       const id = randomUUID();
       const { title, contact, reporter_public_key, credit, ...content } = opened.submission;
       const versions = content.affected_versions?.versions?.map((v) => v.version) ?? [];
       const versionStatus = combinedVersionStatus(project.policy, versions);
       const titleInClear = project.policy.report_form.title_in_clear;
-      await insertReport(trx, {
+      const row = {
         id,
         project_id: project.id,
-        human_id: humanId,
         source: input.source,
         title_clear: titleInClear ? title : null,
         title_sealed: titleInClear ? null : sealReportValue(ctx, 'title_sealed', id, title),
@@ -106,11 +106,17 @@ export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta
         version_status: versionStatus,
         encrypted_to_team: (input.encryptedToTeam ?? false) || opened.encryptedToTeam,
         policy_revision: project.policyRevision,
+        // The inbox sorts by the first deadline.
+        ...dueSummaryAtReceipt(project.policy, now),
         created_at: now,
         updated_at: now,
-      });
+      };
       const token = generateSecretToken(REPORTER_TOKEN_PREFIX);
-      await insertReporterToken(trx, id, hashSecretToken(token, ctx.serverSecret));
+      const tokenHash = hashSecretToken(token, ctx.serverSecret);
+      const year = now.getUTCFullYear();
+      const humanId = formatHumanId(reportIdPrefix(project.policy), year, await nextReportNumber(trx, project.id, year));
+      await insertReport(trx, { ...row, human_id: humanId });
+      await insertReporterToken(trx, id, tokenHash);
       const receipt: Receipt = {
         id,
         humanId,
@@ -121,11 +127,9 @@ export async function submitReport(ctx: ServiceContext, input: IntakeInput, meta
         followUpUrl: `${ctx.publicUrl}/portal#token=${token}`,
       };
       if (key) await completeIdempotencyRecord(trx, project.id, key, id, seal(ctx.keyring, JSON.stringify(receipt), idempotencyAad(project.id, key)));
-      // The clocks start now; the inbox sorts by the first deadline.
-      await refreshDueSummary(trx, (await findReportById(trx, id))!, now);
+      await enqueueEvent(trx, ctx, REPORT_RECEIVED_TOPIC, { reportId: id, projectId: project.id, humanId });
       await appendAudit(trx, { actor: { type: 'reporter', id }, action: 'report.received', object: { type: 'report', id }, outcome: 'success', ...meta, details: { project: project.slug, humanId, source: input.source }, at: now });
       await storeAttachments(trx, ctx, { reportId: id, uploadedBy: 'reporter', files: input.attachments ?? [], actor: { type: 'reporter', id }, meta });
-      await enqueueEvent(trx, ctx, REPORT_RECEIVED_TOPIC, { reportId: id, projectId: project.id, humanId });
       await input.withinTransaction?.(trx, receipt);
       return receipt;
     });

@@ -46,9 +46,25 @@ const severityOfStatus: Record<string, number> = { breached: 4, due_soon: 3, on_
  */
 export async function refreshDueSummary(db: DbOrTrx, report: Report, now: Date): Promise<Clock[]> {
   const clocks = await clocksOf(db, report, now);
+  await updateReport(db, report.id, dueSummary(clocks));
+  return clocks;
+}
+
+/** The inbox columns for the clocks: the earliest open deadline and the worst status. */
+function dueSummary(clocks: readonly Clock[]): { next_due_at: Date | null; clock_status: string } {
   const open = clocks.filter((c) => c.status.kind in severityOfStatus);
   const dues = open.flatMap((c) => ('dueAt' in c.status && c.status.kind !== 'paused' ? [c.status.dueAt.getTime()] : []));
   const worst = open.reduce<string>((acc, c) => ((severityOfStatus[c.status.kind] ?? 0) > (severityOfStatus[acc] ?? 0) ? c.status.kind : acc), 'none');
-  await updateReport(db, report.id, { next_due_at: dues.length > 0 ? new Date(Math.min(...dues)) : null, clock_status: worst });
-  return clocks;
+  return { next_due_at: dues.length > 0 ? new Date(Math.min(...dues)) : null, clock_status: worst };
+}
+
+/**
+ * The inbox columns of a report being received under `policy` (the revision it
+ * is stored with): its only event is the receipt and it has no severity yet, so
+ * they are known before the insert and intake needs no queries for them.
+ */
+export function dueSummaryAtReceipt(policy: Policy, receivedAt: Date): { next_due_at: Date | null; clock_status: string } {
+  return dueSummary(
+    computeClocks({ targets: policy.response_targets, events: [{ type: 'received', at: receivedAt }], severity: null, disclosureAt: null, embargo: policy.disclosure.embargo, now: receivedAt, dueSoonMs: DUE_SOON_MS }),
+  );
 }
