@@ -37,6 +37,8 @@ const projectWriters: MatrixPrincipal[] = ['triager', 'projectAdmin', ...organis
 export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /healthz': everyone,
   'GET /readyz': everyone,
+  /** Public to access control; the handler checks the metrics token itself (http/plugins/metrics.ts). */
+  'GET /metrics': everyone,
   // The web UI's pages are the same public index.html for everyone; what a page shows is decided by the API calls it makes.
   'GET /': everyone,
   'GET /setup': everyone,
@@ -110,6 +112,7 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'DELETE /api/v1/invitations/:id': organisationAdmins,
   'GET /api/v1/audit': organisationAdmins,
   'GET /api/v1/audit/verify': organisationAdmins,
+  'GET /api/v1/reports/:reportId/audit': projectTeam,
 
   'POST /api/v1/projects': organisationAdmins,
   'PUT /api/v1/projects/:slug/policy': projectAdmins,
@@ -121,6 +124,7 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'PUT /api/v1/projects/:slug/intake-key': projectAdmins,
   'DELETE /api/v1/projects/:slug/intake-key/private': projectAdmins,
   'GET /p/:slug/pgp-key.txt': everyone,
+  'GET /api/v1/projects/:slug/intake': everyone,
   'POST /api/v1/projects/:slug/webhooks': projectAdmins,
   'GET /api/v1/projects/:slug/webhooks': projectAdmins,
   'PATCH /api/v1/projects/:slug/webhooks/:webhookId': projectAdmins,
@@ -162,6 +166,7 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
 
   // `:advisoryId` is a draft of that project. tokenWithoutScope's one scope is advisories:read, so it reads drafts and nothing more.
   'POST /api/v1/projects/:slug/advisories': projectWriters,
+  'POST /api/v1/projects/:slug/advisories/preview': projectWriters,
   'GET /api/v1/projects/:slug/advisories/drafts': [...projectTeam, 'tokenWithoutScope'],
   'GET /api/v1/advisories/:advisoryId': [...projectTeam, 'tokenWithoutScope'],
   'PATCH /api/v1/advisories/:advisoryId': projectWriters,

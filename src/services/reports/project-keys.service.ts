@@ -104,6 +104,19 @@ export async function findPublicKey(ctx: Pick<ServiceContext, 'db'>, projectId: 
   return (await findProjectKey(ctx.db, projectId))?.public_key_armored;
 }
 
+/**
+ * What a reporter's browser needs to encrypt: the intake key (or the key the
+ * policy embeds) and whether Embargo holds its private half. Without it the
+ * form encrypts every field and file, since nothing here could read them.
+ */
+export async function getIntakeEncryption(ctx: Pick<ServiceContext, 'db'>, slug: string): Promise<{ publicKey: string; fingerprint: string | null; serverCanDecrypt: boolean } | null> {
+  const project = await getProject(ctx, slug);
+  const row = await findProjectKey(ctx.db, project.id);
+  if (row) return { publicKey: row.public_key_armored, fingerprint: row.fingerprint, serverCanDecrypt: row.private_key_sealed !== null };
+  const embedded = project.policy.encryption?.public_key;
+  return embedded === undefined ? null : { publicKey: embedded, fingerprint: project.policy.encryption?.fingerprint ?? null, serverCanDecrypt: false };
+}
+
 /** What pgp-key.txt serves: the intake key, else the key the policy embeds (what SECURITY.md shows). */
 export async function getPublicKey(ctx: Pick<ServiceContext, 'db'>, slug: string): Promise<string> {
   const project = await getProject(ctx, slug);

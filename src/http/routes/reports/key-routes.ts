@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { generateProjectKey, getPublicKey, removePrivateKey, uploadProjectKey, type ProjectKeyView } from '../../../services/reports/project-keys.service.ts';
+import { generateProjectKey, getIntakeEncryption, getPublicKey, removePrivateKey, uploadProjectKey, type ProjectKeyView } from '../../../services/reports/project-keys.service.ts';
 import type { RouteOptions } from '../../app.ts';
 import { requestMeta } from '../../request-meta.ts';
 import { signedIn } from '../../signed-in.ts';
@@ -26,6 +26,17 @@ const keyResponse = z.object({
   publicKeyUrl: z.string(),
 });
 
+const intakeInfoResponse = z.object({
+  attachments: z.object({ maxFileBytes: z.number().int(), maxReportBytes: z.number().int(), maxCount: z.number().int() }),
+  encryption: z
+    .object({
+      publicKey: z.string(),
+      fingerprint: z.string().nullable(),
+      serverCanDecrypt: z.boolean().describe('False: Embargo holds no private key, so encrypted fields and files stay ciphertext until the team decrypts them offline'),
+    })
+    .nullable(),
+});
+
 /** A project's OpenPGP intake key: managed by its admins, the public half published next to security.txt. */
 export const keyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx, publicUrl }) => {
   const present = (slug: string, key: ProjectKeyView) => ({ ...key, createdAt: key.createdAt.toISOString(), publicKeyUrl: `${publicUrl}/p/${slug}/pgp-key.txt` });
@@ -46,6 +57,15 @@ export const keyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx,
     '/api/v1/projects/:slug/intake-key/private',
     { config: manage, schema: { tags: ['projects'], summary: 'Delete the private key (the team keeps it offline)', security: bearer, params: slugParams, response: { 200: keyResponse } } },
     async (request) => present(request.params.slug, await removePrivateKey(ctx, signedIn(request.principal), request.params.slug, requestMeta(request))),
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/intake',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['reports'], summary: 'What the report form needs: attachment limits and the key to encrypt to', params: slugParams, response: { 200: intakeInfoResponse } },
+    },
+    async (request) => ({ attachments: ctx.attachments, encryption: await getIntakeEncryption(ctx, request.params.slug) }),
   );
 
   app.get('/p/:slug/pgp-key.txt', { config: { access: 'public' }, schema: { tags: ['policy documents'], params: slugParams } }, async (request, reply) =>
