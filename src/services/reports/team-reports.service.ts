@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiTokenPrincipal, UserPrincipal } from '../../domain/access/principal.ts';
+import { availableActions, type ReportState } from '../../domain/workflow/transitions.ts';
 import { EmbargoError } from '../../errors.ts';
 import { insertReportMessage, listReportMessages } from '../../storage/repositories/report-message.repository.ts';
+import { findProjectById } from '../../storage/repositories/project.repository.ts';
 import { findReportById, listProjectReports, setReportSpam } from '../../storage/repositories/report.repository.ts';
 import { revokeReporterTokens } from '../../storage/repositories/reporter-token.repository.ts';
 import { auditActor } from '../audit-actor.ts';
@@ -34,13 +36,42 @@ export async function listReports(ctx: ServiceContext, member: TeamMember, slug:
   });
 }
 
+const scoreOrNull = (vector: string | null, score: string | null) => (vector === null ? null : { vector, score: score === null ? null : Number(score) });
+
+/** The team's assessment as recorded, and the workflow steps the team may take now (so a client offers only those). */
+function triageView(row: Awaited<ReturnType<typeof reportOrThrow>>) {
+  return {
+    assessment: {
+      severity: row.severity,
+      severityOverrideReason: row.severity_override_reason,
+      cvss31: scoreOrNull(row.cvss31_vector, row.cvss31_score),
+      cvss40: scoreOrNull(row.cvss40_vector, row.cvss40_score),
+      cweIds: row.cwe_ids,
+      labels: row.labels,
+      assigneeId: row.assignee_id,
+      affected: row.affected,
+    },
+    resolution: row.resolution,
+    duplicateOf: row.duplicate_of,
+    availableActions: availableActions({ state: row.state as ReportState, resumeState: row.resume_state as ReportState | null }, 'team'),
+  };
+}
+
 /** The whole report for the team, internal notes included. Every read of decrypted content is audited. */
 export async function readReport(ctx: ServiceContext, member: TeamMember, reportId: string, meta: RequestMeta) {
-  const report = openReport(ctx, await reportOrThrow(ctx, reportId));
+  const row = await reportOrThrow(ctx, reportId);
+  const report = openReport(ctx, row);
+  const project = await findProjectById(ctx.db, row.project_id);
   const messages = (await listReportMessages(ctx.db, reportId, { reporterView: false })).map((m) => openMessage(ctx, m));
   const attachments = (await listAttachments(ctx, reportId, { reporterView: false })).map(summariseAttachment);
   await appendAudit(ctx.db, { actor: auditActor(member), action: 'report.read', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, at: ctx.now() });
-  return { ...report, messages: messages.map((m) => ({ ...m, attachments: attachments.filter((a) => a.messageId === m.id) })), attachments };
+  return {
+    ...report,
+    project: { slug: project?.slug ?? '', name: project?.name ?? '' },
+    ...triageView(row),
+    messages: messages.map((m) => ({ ...m, attachments: attachments.filter((a) => a.messageId === m.id) })),
+    attachments,
+  };
 }
 
 /** A message to the reporter, or an internal note the reporter never sees. */

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudit, verifyAudit } from '../../../services/audit.service.ts';
 import type { RouteOptions } from '../../app.ts';
+import { reportParams } from '../reports/schema.ts';
 
 const MAX_PAGE = 500;
 const bearer = [{ bearer: [] }];
@@ -36,6 +37,10 @@ const entry = z.object({
   hash: z.string(),
 });
 
+const reportTrailQuery = z.object({ afterSeq: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100) }).strict();
+/** What the project team sees of a report's trail: who did what and when; addresses and user agents stay with the organisation admins. */
+const trailEntry = entry.pick({ seq: true, at: true, actor_type: true, actor_label: true, action: true, outcome: true, details: true });
+
 const verification = z.object({
   ok: z.boolean(),
   entries: z.number().int(),
@@ -52,6 +57,16 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     const entries = await listAudit(ctx.db, { ...rest, since: since ? new Date(since) : undefined, until: until ? new Date(until) : undefined });
     return { entries, nextAfterSeq: entries.length === rest.limit ? (entries.at(-1)?.seq ?? null) : null };
   });
+
+  app.get(
+    '/api/v1/reports/:reportId/audit',
+    { config: { access: { action: 'report.read', reportParam: 'reportId' } }, schema: { tags: ['audit'], summary: "The report's audit trail, oldest first", security: bearer, params: reportParams, querystring: reportTrailQuery, response: { 200: z.object({ entries: z.array(trailEntry), nextAfterSeq: z.number().int().nullable() }) } } },
+    async (request) => {
+      const { afterSeq, limit } = request.query;
+      const entries = await listAudit(ctx.db, { objectType: 'report', objectId: request.params.reportId, afterSeq, limit });
+      return { entries, nextAfterSeq: entries.length === limit ? (entries.at(-1)?.seq ?? null) : null };
+    },
+  );
 
   app.get('/api/v1/audit/verify', { config: { access: 'audit.read' }, schema: { tags: ['audit'], security: bearer, response: { 200: verification } } }, async () => {
     const result = await verifyAudit(ctx.db, { serverSecret: ctx.serverSecret });
