@@ -39,7 +39,7 @@ const entry = z.object({
 
 const reportTrailQuery = z.object({ afterSeq: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100) }).strict();
 /** What the project team sees of a report's trail: who did what and when; addresses and user agents stay with the organisation admins. */
-const trailEntry = entry.pick({ seq: true, at: true, actor_type: true, actor_label: true, action: true, outcome: true, details: true });
+const trailEntry = entry.pick({ seq: true, at: true, actor_type: true, actor_id: true, actor_label: true, action: true, outcome: true, details: true });
 
 const verification = z.object({
   ok: z.boolean(),

@@ -1,0 +1,118 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../support/accounts.ts';
+import { setUpOwner } from '../support/app.ts';
+import { launchBrowser, screenshot, seriousAccessibilityViolations, startUiServer, watchedPage, type UiServer } from '../support/browser.ts';
+import { examplePolicyExpiringIn } from '../support/policies.ts';
+import { validReport } from '../support/reports.ts';
+import { invitedMemberWithMfa, movableClock, type TeamMember } from '../support/team-session.ts';
+
+/**
+ * The triager's day: sign in with a password and a TOTP code, find the new
+ * report in the inbox with its SLA badge, acknowledge it, score it with the
+ * CVSS builder (live score), accept it, propose a disclosure date that the
+ * reporter accepts through the portal API, and see the agreed date.
+ */
+describe('triager journey in a real browser', () => {
+  const clock = movableClock();
+  let server: UiServer;
+  let browser: Browser;
+  let triager: TeamMember;
+  let receipt: { id: string; humanId: string; followUpToken: string };
+  let owner: { authorization: string };
+
+  beforeAll(async () => {
+    server = await startUiServer({ now: clock.now });
+    const ownerToken = await setUpOwner(server.app, server.database);
+    owner = { authorization: `Bearer ${ownerToken}` };
+    const policy = await examplePolicyExpiringIn('payqi', 190, clock.now());
+    expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { authorization: `Bearer ${ownerToken}` }, payload: { policy: policy.text } })).statusCode).toBe(201);
+    triager = await invitedMemberWithMfa(server, clock, ownerToken, { email: 'tess@example.org', slug: 'payqi', projectRole: 'triager', displayName: 'Tess Triager' });
+    const submitted = await server.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: validReport });
+    expect(submitted.statusCode).toBe(201);
+    receipt = submitted.json();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('signs in with MFA, triages, scores, accepts and agrees a disclosure date', async () => {
+    const { page, watch } = await watchedPage(browser);
+
+    // Sign in: a wrong password first, then the right one and a TOTP code from "the app".
+    await page.goto(`${server.url}/inbox`);
+    await page.waitForURL(/\/login\?next=%2Finbox/);
+    await page.getByRole('heading', { level: 1, name: 'Team sign-in' }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'team-login');
+    await page.getByLabel('Email').fill(triager.email);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('email or password is wrong');
+    await page.getByLabel('Password').fill(triager.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Authentication code').waitFor();
+    await screenshot(page, 'team-login-mfa');
+    clock.advance(30_000);
+    await page.getByLabel('Authentication code').fill(totpCode(triager.totpSecret, clock.now()));
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+
+    // The inbox lists the report with its SLA badge.
+    await page.waitForURL(/\/inbox$/);
+    const row = page.getByRole('row').filter({ hasText: receipt.humanId });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(validReport.title);
+    expect(await row.getByText(/On track · \d+ (h|d) left/).count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'team-inbox');
+
+    // The report page: content, then the workflow.
+    await row.getByRole('link', { name: receipt.humanId }).click();
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: validReport.title }).waitFor();
+    expect(await page.getByText(validReport.steps_to_reproduce).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Mark fixed' }).count()).toBe(0); // not valid for a received report
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByRole('heading', { name: 'State: acknowledged' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+
+    // CVSS 3.1 from the metric selects, scored live in the browser.
+    const metrics: Array<[string, string]> = [['Attack vector (AV)', 'N'], ['Attack complexity (AC)', 'L'], ['Privileges required (PR)', 'N'], ['User interaction (UI)', 'N'], ['Scope (S)', 'U'], ['Confidentiality (C)', 'H'], ['Integrity (I)', 'H']];
+    for (const [label, value] of metrics) await page.getByLabel(label).selectOption(value);
+    expect(await page.getByText('Choose every base metric').count()).toBe(1);
+    await page.getByLabel('Availability (A)').selectOption('H');
+    await expect.poll(() => page.getByTestId('cvss-live-score').textContent()).toBe('9.8');
+    expect(await page.getByText('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Save CVSS 3.1' }).click();
+    await expect.poll(async () => (await server.app.inject({ url: `/api/v1/reports/${receipt.id}`, headers: owner })).json().assessment.severity).toBe('critical');
+
+    await page.getByRole('button', { name: 'Accept as a vulnerability' }).click();
+    await page.getByRole('heading', { name: 'State: accepted' }).waitFor();
+
+    // Propose a disclosure date; the reporter accepts it through the portal API.
+    const when = new Date(clock.now().getTime() + 60 * 86_400_000);
+    const local = `${when.getUTCFullYear()}-${String(when.getUTCMonth() + 1).padStart(2, '0')}-${String(when.getUTCDate()).padStart(2, '0')}T09:00`;
+    await page.getByLabel('Date and time').fill(local);
+    await page.getByLabel('Timezone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Propose' }).click();
+    await page.getByText('Waiting for the reporter').waitFor();
+    const reporter = { authorization: `Bearer ${receipt.followUpToken}` };
+    const proposals = (await server.app.inject({ url: '/api/v1/portal/disclosure', headers: reporter })).json().proposals as Array<{ id: string; status: string; proposedBy: string }>;
+    const open = proposals.find((p) => p.status === 'open' && p.proposedBy === 'team');
+    expect(open).toBeDefined();
+    const answered = await server.app.inject({ method: 'POST', url: `/api/v1/portal/disclosure/proposals/${open!.id}/answer`, headers: reporter, payload: { decision: 'accept' } });
+    expect(answered.statusCode, answered.body).toBe(200);
+
+    await page.reload();
+    const agreed = page.getByTestId('agreed-disclosure');
+    await agreed.waitFor();
+    expect(await agreed.textContent()).toContain('Europe/Berlin');
+    expect(await agreed.textContent()).toContain(String(when.getUTCFullYear()));
+    expect(await page.getByRole('heading', { name: 'Audit trail' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('report.disclosure.accepted').count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'team-report');
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
+});
