@@ -40,6 +40,7 @@ export const errorCodes = {
   security_txt_expired: 422,
   advisory_invalid: 422,
   rate_limited: 429,
+  database_unavailable: 503,
   internal_error: 500,
 } as const;
 

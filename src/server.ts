@@ -20,6 +20,11 @@ export interface RunningServer {
   app: App;
   url: string;
   setupUrl: string | undefined;
+  /**
+   * Graceful stop: no new connections; in-flight requests and running jobs get
+   * until the deadline (config.shutdownTimeoutSeconds), then their connections
+   * are cut; background loops stop; the database closes cleanly.
+   */
   close(): Promise<void>;
 }
 
@@ -31,24 +36,31 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, out: NodeJS.WritableStream = process.stderr): Promise<RunningServer> {
   const database = await openConfiguredDatabase(config);
-  let app: App;
+  const ctx = createServiceContext(config, database.db);
+  let app: App | undefined;
+  // Started before the app so readiness and metrics can see it; its errors go to the app's log once there is one.
+  const jobs = await startJobRunner(database, ctx, { onError: (error) => app?.log.error({ err: error }, 'job runner error') }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   try {
-    app = await build({ config, database, securityTxtSigner: await loadSigner(config) });
+    app = await build({ config, database, securityTxtSigner: await loadSigner(config), jobs });
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    await app?.close();
+    await jobs.stop();
     await database.close();
     throw error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const ctx = createServiceContext(config, database.db);
   const setup = await issueSetupToken(ctx);
   const mailer = config.mail.smtpUrl ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, domain: new URL(config.publicUrl).hostname }) : undefined;
   const background = startBackgroundWork(ctx, app.log, { mailer, webhookMaxConsecutiveFailures: config.webhooks.maxConsecutiveFailures });
-  const jobs = await startJobRunner(database, ctx, { onError: (error) => app.log.error({ err: error }, 'job runner error') });
   // Off unless mail.intakeListen is set; a port that cannot be bound stops the start like the HTTP port does.
   const intake = await startEmailIntake(ctx, config.mail, app.log).catch(async (error: unknown) => {
     await app.close();
+    await jobs.stop();
     await background.stop();
     await database.close();
     throw error;
@@ -59,16 +71,21 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     out.write(`\nEmbargo is not set up yet. Create the owner account within ${config.setupTokenTtlMinutes} minutes at:\n\n  ${setupUrl}\n\n(expires ${setup.expiresAt.toISOString()}; restart the server for a new link)\n\n`);
   }
   let closing: Promise<void> | undefined;
+  const running = app;
   return {
-    app,
+    app: running,
     url: `http://${config.host}:${port}`,
     setupUrl,
     close() {
       closing ??= (async () => {
+        const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+        const deadline = Date.now() + timeoutMs;
         await intake?.close();
-        await app.close();
-        await jobs.stop();
-        await background.stop();
+        // Fastify stops listening at once, answers requests on kept-alive connections with 503, and waits for in-flight ones.
+        const cut = setTimeout(() => running.server.closeAllConnections(), timeoutMs);
+        await Promise.all([running.close().finally(() => clearTimeout(cut)), jobs.stop(timeoutMs)]);
+        // A loop still running at the deadline (a slow mail server) is abandoned: its lease expires and another run retries.
+        await Promise.race([background.stop(), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
         await database.close();
       })();
       return closing;

@@ -22,6 +22,8 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_ENCRYPTION_KEY', ['secrets', 'encryptionKey']],
   ['EMBARGO_PREVIOUS_ENCRYPTION_KEYS', ['secrets', 'previousEncryptionKeys']],
   ['EMBARGO_SETUP_TOKEN_TTL_MINUTES', ['setupTokenTtlMinutes']],
+  ['EMBARGO_SHUTDOWN_TIMEOUT_SECONDS', ['shutdownTimeoutSeconds']],
+  ['EMBARGO_METRICS_TOKEN', ['metrics', 'token']],
   ['EMBARGO_PASSWORD_MIN_LENGTH', ['auth', 'passwordMinLength']],
   ['EMBARGO_ARGON2_MEMORY_KIB', ['auth', 'argon2MemoryKib']],
   ['EMBARGO_ARGON2_ITERATIONS', ['auth', 'argon2Iterations']],

@@ -44,6 +44,15 @@ export const configSchema = z
       // prefault, not default: the inner defaults (previousEncryptionKeys) must apply when no secrets are configured.
       .prefault({}),
     setupTokenTtlMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+    /** On SIGTERM/SIGINT: how long in-flight requests and jobs may take to finish before connections are cut. */
+    shutdownTimeoutSeconds: z.coerce.number().int().min(1).max(300).default(10),
+    metrics: z
+      .object({
+        /** Bearer token Prometheus presents at /metrics; without one, /metrics answers 404 in production. */
+        token: z.string().min(32, 'must be at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         /** ASVS 5.0 V6.2.1: at least 8, recommended 15 without MFA; 12 by default because MFA is required for admins. */

@@ -9,6 +9,7 @@ import { loggerOptions } from './logger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { browserSecurityPlugin } from './plugins/browser-security.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { metricsPlugin, type JobRunnerProbe } from './plugins/metrics.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
@@ -40,7 +41,7 @@ export const API_VERSION = '0.1.0';
 /** Upper bound on any request body; individual routes may set lower ones. Policy files are small. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-export type AppConfig = Pick<Config, 'publicUrl' | 'env' | 'logLevel' | 'setupTokenTtlMinutes' | 'secrets' | 'auth' | 'http' | 'attachments'>;
+export type AppConfig = Pick<Config, 'publicUrl' | 'env' | 'logLevel' | 'setupTokenTtlMinutes' | 'secrets' | 'auth' | 'http' | 'attachments' | 'metrics'>;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -49,6 +50,8 @@ export interface BuildOptions {
   /** Signs served security.txt files when a signing key is configured. */
   securityTxtSigner?: SecurityTxtSigner | undefined;
   logger?: FastifyServerOptions['logger'];
+  /** The server's job runner, for readiness and metrics; apps built without one (tests) report neither. */
+  jobs?: JobRunnerProbe | undefined;
   /** Where the built web UI is (default dist/web); tests may point at their own build. */
   webDistDir?: string | undefined;
 }
@@ -62,6 +65,7 @@ export interface RouteOptions {
   database: OpenDatabase;
   authRateLimit: number;
   intakeLimits: { perAddressPerMinute: number; perProjectPerMinute: number };
+  jobs: JobRunnerProbe | undefined;
 }
 
 /** Fastify takes a hop count as a function (its types omit the number form proxy-addr accepts). */
@@ -88,9 +92,11 @@ export async function build(options: BuildOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorHandlerPlugin);
+  // Before access control: its hook takes the metrics token off the request first (see the plugin).
+  await app.register(metricsPlugin, { db: options.database.db, env: config.env, token: config.metrics.token, jobs: options.jobs });
   await app.register(securityHeadersPlugin, { hsts: config.publicUrl.startsWith('https://') });
   await app.register(browserSecurityPlugin, { corsOrigins: config.http.corsOrigins });
-  await app.register(rateLimitPlugin, { perMinute: config.http.rateLimitPerMinute });
+  await app.register(rateLimitPlugin, { perMinute: config.http.rateLimitPerMinute, database: options.database });
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(accessControlPlugin, { ctx });
 
@@ -101,6 +107,7 @@ export async function build(options: BuildOptions): Promise<App> {
     database: options.database,
     authRateLimit: config.http.authRateLimitPerMinute,
     intakeLimits: { perAddressPerMinute: config.http.intakeRateLimitPerMinute, perProjectPerMinute: config.http.intakeProjectRateLimitPerMinute },
+    jobs: options.jobs,
   };
   const resources = [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes];
   for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes, attachmentRoutes, triageRoutes, inboxRoutes, metricsRoutes]) {

@@ -13,8 +13,19 @@ export interface JobRunner {
   requestScan(): Promise<void>;
   /** Queues a run of the advisory publication job now. */
   requestAdvisoryPublication(): Promise<void>;
-  stop(): Promise<void>;
+  /** Waits up to `timeoutMs` for running jobs, then stops. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Started, not stopped, and pg-boss has reported no error for a while: readiness asks this. */
+  isHealthy(): boolean;
+  /** Jobs waiting per queue (created or retrying), across every instance sharing the database. */
+  queueDepths(): Promise<Record<string, number>>;
+  /** Jobs whose handler failed on this instance since it started, per queue. */
+  failureCounts(): Record<string, number>;
 }
+
+/** A pg-boss error (it polls and maintains through the database) marks the runner unhealthy for this long. */
+const ERROR_QUARANTINE_MS = 30_000;
+const QUEUES = [SLA_SCAN_QUEUE, ADVISORY_PUBLISH_QUEUE] as const;
 
 /**
  * Durable jobs on pg-boss 10, through the application's own pool: on PGlite
@@ -34,16 +45,28 @@ export interface JobRunner {
  */
 export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>, ctx: ServiceContext, options: { schedule?: boolean; onError?: (error: unknown) => void } = {}): Promise<JobRunner> {
   const boss = new PgBoss({ db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) }, schema: 'pgboss', schedule: options.schedule ?? true, supervise: true });
-  boss.on('error', options.onError ?? (() => undefined));
+  let running = false;
+  let lastErrorAt = -Infinity;
+  boss.on('error', (error) => {
+    lastErrorAt = Date.now();
+    options.onError?.(error);
+  });
+  boss.on('stopped', () => (running = false));
+  const failures: Record<string, number> = Object.fromEntries(QUEUES.map((queue) => [queue, 0]));
+  const counted = (queue: string, task: () => Promise<unknown>) => async () => {
+    try {
+      await task();
+    } catch (error) {
+      failures[queue] = (failures[queue] ?? 0) + 1;
+      throw error; // pg-boss marks the job failed and retries it by the queue's policy
+    }
+  };
   await boss.start();
+  running = true;
   await boss.createQueue(SLA_SCAN_QUEUE, { name: SLA_SCAN_QUEUE, policy: 'singleton' });
-  await boss.work(SLA_SCAN_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
-    await scanSlaClocks(ctx);
-  });
+  await boss.work(SLA_SCAN_QUEUE, { pollingIntervalSeconds: 2 }, counted(SLA_SCAN_QUEUE, () => scanSlaClocks(ctx)));
   await boss.createQueue(ADVISORY_PUBLISH_QUEUE, { name: ADVISORY_PUBLISH_QUEUE, policy: 'singleton' });
-  await boss.work(ADVISORY_PUBLISH_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
-    await publishDueAdvisories(ctx);
-  });
+  await boss.work(ADVISORY_PUBLISH_QUEUE, { pollingIntervalSeconds: 2 }, counted(ADVISORY_PUBLISH_QUEUE, () => publishDueAdvisories(ctx)));
   if (options.schedule ?? true) {
     await boss.schedule(SLA_SCAN_QUEUE, '* * * * *');
     await boss.schedule(ADVISORY_PUBLISH_QUEUE, '* * * * *');
@@ -56,8 +79,15 @@ export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>,
     async requestAdvisoryPublication() {
       await boss.send(ADVISORY_PUBLISH_QUEUE, {});
     },
-    async stop() {
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    async stop(timeoutMs = 10_000) {
+      running = false;
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     },
+    isHealthy: () => running && Date.now() - lastErrorAt > ERROR_QUARANTINE_MS,
+    async queueDepths() {
+      const sizes = await Promise.all(QUEUES.map(async (queue) => [queue, await boss.getQueueSize(queue)] as const));
+      return Object.fromEntries(sizes);
+    },
+    failureCounts: () => ({ ...failures }),
   };
 }

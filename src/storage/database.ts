@@ -58,8 +58,14 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   };
 }
 
+/** A request waits at most this long for a connection, then fails as `database_unavailable` instead of hanging. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<OpenDatabase> {
-  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ssl: await sslOptions(target) });
+  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ssl: await sslOptions(target), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle connection the server drops (restart, failover, admin_shutdown) is reported here; the pool
+  // discards it and opens a fresh one on next use. Without a listener the event would crash the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', executeSql: (text, values) => pool.query(text, values), close: () => db.destroy() };
 }

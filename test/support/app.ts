@@ -1,6 +1,7 @@
 import { finaliseConfig } from '../../src/config/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { build, type App } from '../../src/http/app.ts';
+import type { JobRunnerProbe } from '../../src/http/plugins/metrics.ts';
 import { createServiceContext } from '../../src/services/context.ts';
 import type { SecurityTxtSigner } from '../../src/services/policy-documents.service.ts';
 import { issueSetupToken } from '../../src/services/setup.service.ts';
@@ -29,9 +30,9 @@ export function testContext(database: OpenDatabase, now?: () => Date) {
 
 export function buildTestApp(
   database: OpenDatabase,
-  options: { now?: () => Date; signer?: SecurityTxtSigner; config?: Partial<typeof testConfig>; webDistDir?: string } = {},
+  options: { now?: () => Date; signer?: SecurityTxtSigner; config?: Partial<typeof testConfig>; webDistDir?: string; jobs?: JobRunnerProbe } = {},
 ): Promise<App> {
-  return build({ config: { ...testConfig, ...options.config }, database, logger: false, now: options.now, securityTxtSigner: options.signer, webDistDir: options.webDistDir });
+  return build({ config: { ...testConfig, ...options.config }, database, logger: false, now: options.now, securityTxtSigner: options.signer, webDistDir: options.webDistDir, jobs: options.jobs });
 }
 
 /** Runs first-owner setup over HTTP and returns the owner's bearer token. */

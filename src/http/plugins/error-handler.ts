@@ -29,6 +29,30 @@ const fastifyClientErrors: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['validation_failed', 'the body is not valid JSON'],
 };
 
+/** Seconds a client is asked to wait when the database is unreachable: a restart or failover takes about this long. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+const connectionErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** node-postgres reports a dropped or never-made connection with these messages and no code. */
+const connectionMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)/;
+
+/**
+ * The database cannot serve right now, as opposed to refusing this request:
+ * a socket error, SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shutting down, crashed, not accepting connections yet), class 53
+ * (disk full, out of memory, too many connections), 25006 (a read-only
+ * standby after failover) or 58030 (I/O error in the data directory).
+ * Causes and aggregated errors are followed, as drivers and services wrap them.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (connectionErrnos.has(code) || /^(08|53)...$/.test(code) || /^57P0[123]$/.test(code) || code === '25006' || code === '58030')) return true;
+  if (typeof message === 'string' && connectionMessages.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
+}
+
 /**
  * The one place where errors become HTTP responses. Services throw coded
  * EmbargoErrors; this maps them. Nothing internal (stack, SQL, library
@@ -37,6 +61,12 @@ const fastifyClientErrors: Record<string, [ErrorCode, string]> = {
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Checked first: a service may have wrapped the driver's error. A coded 503 the client can retry, never a hang or a stack.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return send(reply, 'database_unavailable', 'the database is unavailable; retry shortly');
+    }
     if (isEmbargoError(error)) {
       if (errorCodes[error.code] >= 500) request.log.error({ err: error }, 'request failed');
       return send(reply, error.code, error.message, error.details);
