@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { EmailMessage } from '../services/outbox.service.ts';
+import { htmlAlternative } from './html-mail.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
 
 export interface SentMail {
@@ -21,9 +22,10 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
 
 /**
  * SMTP through nodemailer. The URL carries host, port, TLS (smtps:// or
- * STARTTLS) and credentials. A message with `html` goes out as
- * multipart/alternative (text first); a PGP/MIME message never carries
- * anything in clear beyond its headers, so `html` is ignored for it.
+ * STARTTLS) and credentials. A plain message goes out as
+ * multipart/alternative: its text, then the same as escaped HTML
+ * (html-mail.ts). A PGP/MIME message carries nothing in clear beyond its
+ * headers, so it has no HTML part.
  */
 export function createSmtpMailer(options: { smtpUrl: string; from: string; domain: string }): Mailer {
   const transport = nodemailer.createTransport(options.smtpUrl);
@@ -41,7 +43,7 @@ export function createSmtpMailer(options: { smtpUrl: string; from: string; domai
         replyTo: message.replyTo,
         subject: message.subject,
         text: message.text,
-        ...(message.html === undefined ? {} : { html: message.html }),
+        html: htmlAlternative(message.subject, message.text),
         messageId: `<${messageId}@${options.domain}>`,
         headers,
       });

@@ -4,7 +4,16 @@
  * account services directly and cannot be turned off, since they are how
  * someone learns their account is under attack.
  */
-export const teamEventKinds = ['report.received', 'report.message_posted', 'sla.due_soon', 'sla.breached', 'disclosure.agreed', 'advisory.published'] as const;
+export const teamEventKinds = [
+  'report.received',
+  'report.message_posted',
+  'sla.due_soon',
+  'sla.breached',
+  'disclosure.proposed',
+  'disclosure.agreed',
+  'advisory.scheduled',
+  'advisory.published',
+] as const;
 export type TeamEventKind = (typeof teamEventKinds)[number];
 
 export const deliveries = ['immediate', 'digest', 'off'] as const;
@@ -19,7 +28,9 @@ export const teamEventWords: Record<TeamEventKind, string> = {
   'report.message_posted': 'New message from the reporter',
   'sla.due_soon': 'Deadline due soon',
   'sla.breached': 'Deadline breached',
+  'disclosure.proposed': 'Disclosure date proposed',
   'disclosure.agreed': 'Disclosure date agreed',
+  'advisory.scheduled': 'Advisory scheduled',
   'advisory.published': 'Advisory published',
 };
 

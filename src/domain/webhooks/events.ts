@@ -1,4 +1,4 @@
-/** The outbox topics a webhook may subscribe to (issue 7). advisory.updated has no outbox event yet. */
+/** The outbox topics a webhook may subscribe to (issue 7). */
 export const webhookEventTypes = [
   'report.received',
   'report.state_changed',
@@ -6,6 +6,7 @@ export const webhookEventTypes = [
   'sla.breached',
   'disclosure.agreed',
   'advisory.published',
+  'advisory.updated',
   'advisory.withdrawn',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -20,7 +21,7 @@ export function isWebhookEventType(topic: string): topic is WebhookEventType {
  * `recipients` are team addresses), so the body is built from this allowlist,
  * never by copying the event, and report content cannot reach it.
  */
-const allowedFields = ['reportId', 'humanId', 'advisoryId', 'from', 'to', 'clock', 'dueAt', 'level', 'discloseAt', 'url'] as const;
+const allowedFields = ['reportId', 'humanId', 'advisoryId', 'from', 'to', 'clock', 'dueAt', 'level', 'discloseAt', 'url', 'revision'] as const;
 
 /** A Standard Webhooks body: `type`, `timestamp` (of the event) and `data`. */
 export function webhookBody(type: WebhookEventType, occurredAt: Date, project: { id: string; slug: string }, payload: Readonly<Record<string, unknown>>): string {

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../context.ts';
 import { hashNewPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './credentials.ts';
 import { clearLoginFailures, isLocked, recordLoginFailure } from './login-failures.ts';
+import { noticeNewSignIn } from './new-sign-in-notice.ts';
 import { verifySecondFactor, type SecondFactor } from './second-factor.ts';
 import { completeApiLogin, createApiSession, createBrowserSession, type ApiLogin, type BrowserLogin } from './sessions.service.ts';
 
@@ -22,6 +23,7 @@ const invalidCredentials = () =>
 
 async function startSession(trx: DbOrTrx, ctx: ServiceContext, user: User, mode: LoginMode, meta: RequestMeta) {
   await appendAudit(trx, { actor: { type: 'user', id: user.id }, action: 'auth.login.succeeded', object: { type: 'user', id: user.id }, outcome: 'success', ...meta, details: { mode }, at: ctx.now() });
+  await noticeNewSignIn(trx, ctx, user, meta);
   return mode === 'browser' ? createBrowserSession(trx, ctx, user.id, meta) : createApiSession(trx, ctx, user.id, meta);
 }
 

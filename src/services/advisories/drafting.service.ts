@@ -3,17 +3,22 @@ import type { Transaction } from 'kysely';
 import { formatHumanId, reportIdPrefix } from '../../domain/reports/human-id.ts';
 import { EmbargoError, detailsFromZodIssues } from '../../errors.ts';
 import { findAdvisory, insertAdvisory, insertAdvisoryRevision, linkAdvisoryReports, listLinkedReports, lockAdvisory, nextAdvisoryNumber, updateAdvisory } from '../../storage/repositories/advisory.repository.ts';
-import { findProjectBySlug } from '../../storage/repositories/project.repository.ts';
+import { findProjectById, findProjectBySlug } from '../../storage/repositories/project.repository.ts';
 import type { AdvisoryRow } from '../../storage/schema-advisories.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { Policy } from '../../domain/policy/schema.ts';
 import { appendAudit } from '../audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../context.ts';
+import { enqueueEvent } from '../outbox.service.ts';
 import { actorUserId, advisoryAuditActor, type AdvisoryActor } from './actor.ts';
 import { buildContent, consentedCredits, patchContent, readContent, storedContent } from './content.ts';
 import { advisoryContentInput, type AdvisoryContentPatch } from './content-schema.ts';
 import { prefillFromReports, reporterCredits, resolveLinkedReports } from './linked-reports.ts';
+import { advisoryUrl } from './publication.ts';
 import { teamAdvisory } from './team-view.ts';
+
+/** A published advisory got a new revision: `{ advisoryId, projectId, revision, url }`. */
+export const ADVISORY_UPDATED_TOPIC = 'advisory.updated';
 
 export interface CreateAdvisoryInput extends AdvisoryContentPatch {
   /** Reports of the project (uuid or human id) the advisory is about; their assessment prefills what the input leaves out. */
@@ -73,7 +78,11 @@ export async function updateAdvisoryContent(ctx: ServiceContext, actor: Advisory
     const now = ctx.now();
     const revision = published ? row.revision + 1 : row.revision;
     await updateAdvisory(trx, row.id, { ...storedContent(ctx, row.id, row.state, content), revision, modified_at: now });
-    if (published) await insertAdvisoryRevision(trx, { advisory_id: row.id, number: revision, summary: revisionSummary!, snapshot: JSON.stringify(content), author_id: actorUserId(actor), created_at: now });
+    if (published) {
+      await insertAdvisoryRevision(trx, { advisory_id: row.id, number: revision, summary: revisionSummary!, snapshot: JSON.stringify(content), author_id: actorUserId(actor), created_at: now });
+      const project = (await findProjectById(trx, row.project_id))!;
+      await enqueueEvent(trx, ctx, ADVISORY_UPDATED_TOPIC, { advisoryId, projectId: row.project_id, revision, url: advisoryUrl(ctx.publicUrl, project.slug, advisoryId) });
+    }
     await appendAudit(trx, { actor: advisoryAuditActor(actor), action: 'advisory.updated', object: { type: 'advisory', id: row.id }, outcome: 'success', ...meta, details: { advisoryId, state: row.state, revision, fields: Object.keys(patch) }, at: now });
   });
   return readTeamAdvisory(ctx, advisoryId);

@@ -9,6 +9,7 @@ import { lockedAdvisory, readTeamAdvisory } from './drafting.service.ts';
 import { checkPublishable, publishInTransaction } from './publication.ts';
 
 export const ADVISORY_WITHDRAWN_TOPIC = 'advisory.withdrawn';
+export const ADVISORY_SCHEDULED_TOPIC = 'advisory.scheduled';
 export const ADVISORY_PUBLICATION_FAILED_TOPIC = 'advisory.publication_failed';
 
 /**
@@ -28,6 +29,7 @@ export async function scheduleAdvisory(ctx: ServiceContext, actor: AdvisoryActor
     if (when <= now) throw new EmbargoError('validation_failed', 'the publication time must be in the future (publish now instead)', [{ path: 'body.at', message: 'is not in the future' }]);
     await checkPublishable(trx, ctx, row, readContent(ctx, row));
     await updateAdvisory(trx, row.id, { state: 'scheduled', scheduled_at: when, modified_at: now });
+    await enqueueEvent(trx, ctx, ADVISORY_SCHEDULED_TOPIC, { advisoryId, projectId: row.project_id, at: when.toISOString() });
     await appendAudit(trx, { actor: advisoryAuditActor(actor), action: 'advisory.scheduled', object: { type: 'advisory', id: row.id }, outcome: 'success', ...meta, details: { advisoryId, at: when.toISOString() }, at: now });
   });
   return readTeamAdvisory(ctx, advisoryId);

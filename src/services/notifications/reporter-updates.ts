@@ -5,16 +5,18 @@ import { enqueueEmail } from '../outbox.service.ts';
 import { REPORT_RECEIVED_TOPIC } from '../reports/intake.service.ts';
 import { mailToReporter, reporterRecipient } from '../reports/reporter-mail.ts';
 import { stateChangeMessage } from '../triage/plain-words.ts';
+import { DISCLOSURE_PROPOSED_TOPIC } from '../triage/disclosure.service.ts';
 import { STATE_CHANGED_TOPIC } from '../triage/workflow.service.ts';
 
 /**
- * Tells reporters who gave an email address that their report was received
- * and, later, that it moved. The plain words of a state change carry no
+ * Tells reporters who gave an email address that their report was received,
+ * that it moved, and that the team proposed a disclosure date (the date
+ * itself only encrypted; otherwise the mail points to the portal). The plain words of a state change carry no
  * report content; they go out encrypted anyway when the reporter gave a key.
  * Email reports already got their acknowledgement from email intake.
  */
 export const reporterUpdateConsumer: OutboxConsumer = {
-  topics: [REPORT_RECEIVED_TOPIC, STATE_CHANGED_TOPIC],
+  topics: [REPORT_RECEIVED_TOPIC, STATE_CHANGED_TOPIC, DISCLOSURE_PROPOSED_TOPIC],
   async consume(trx, ctx, event, payload) {
     const reportId = typeof payload.reportId === 'string' ? payload.reportId : undefined;
     const report = reportId ? await findReportById(trx, reportId) : undefined;
@@ -26,6 +28,13 @@ export const reporterUpdateConsumer: OutboxConsumer = {
       if (report.source === 'email') return;
       const text = `We received your report ${report.human_id}. Follow it, answer the team and agree the disclosure date at ${portal}, with the follow-up link you were shown when you reported.\n`;
       await enqueueEmail(trx, ctx, await mailToReporter(recipient, { subject: `We received your report ${report.human_id}`, secretText: text, plainText: text }));
+      return;
+    }
+    if (event.topic === DISCLOSURE_PROPOSED_TOPIC) {
+      if (payload.proposedBy !== 'team' || typeof payload.discloseAt !== 'string') return;
+      const plainText = `The security team proposed a date to publish the details of your report ${report.human_id}.\n\nSee it, accept it or propose another at ${portal} with your follow-up link.\n`;
+      const secretText = `The security team proposed to publish the details of your report ${report.human_id} on ${payload.discloseAt} (UTC).\n\nAccept it or propose another at ${portal} with your follow-up link.\n`;
+      await enqueueEmail(trx, ctx, await mailToReporter(recipient, { subject: `A disclosure date was proposed for your report ${report.human_id}`, secretText, plainText }));
       return;
     }
     const to = typeof payload.to === 'string' ? (payload.to as ReportState) : undefined;

@@ -19,6 +19,7 @@ import { sealMessageBody } from '../reports/sealing.ts';
 import { refreshDueSummary } from './report-clocks.ts';
 
 export const DISCLOSURE_AGREED_TOPIC = 'disclosure.agreed';
+export const DISCLOSURE_PROPOSED_TOPIC = 'disclosure.proposed';
 type Party = UserPrincipal | ApiTokenPrincipal | ReporterPrincipal;
 const side = (party: Party) => (party.kind === 'reporter' ? ('reporter' as const) : ('team' as const));
 const reasonAad = (id: string) => ({ table: 'disclosure_proposal', column: 'reason_sealed', rowId: id });
@@ -84,6 +85,8 @@ export async function proposeDisclosure(ctx: ServiceContext, party: Party, repor
     const who = side(party) === 'team' ? 'The team' : 'The reporter';
     await note(trx, ctx, reportId, `${who} proposed ${kind === 'extension' ? 'to extend the embargo to' : 'the disclosure date'} ${describe(input.discloseAt, input.timezone)}${input.reason ? `: ${input.reason}` : ''}.`, now);
     await appendAudit(trx, { actor: auditActor(party), action: 'report.disclosure.proposed', object: { type: 'report', id: reportId }, outcome: 'success', ...meta, details: { proposalId: id, kind, discloseAt: input.discloseAt.toISOString(), timezone: input.timezone }, at: now });
+    // Tells the other side (the team's mail leaves out the proposer); an extension applied at once is announced as agreed instead.
+    if (!applyNow) await enqueueEvent(trx, ctx, DISCLOSURE_PROPOSED_TOPIC, { reportId, projectId: report.project_id, proposalId: id, discloseAt: input.discloseAt.toISOString(), proposedBy: side(party), proposerUserId: party.kind === 'reporter' ? null : party.userId });
     if (applyNow) await agree(trx, ctx, report.id, report.project_id, proposal, now);
     return { id, kind, status: proposal.status };
   });

@@ -6,19 +6,29 @@ export interface TeamRecipient {
   email: string;
 }
 
-/** Active project admins and triagers of a project; with `orgAdmins`, also the organisation's active owners and admins. */
-export async function teamRecipients(db: DbOrTrx, projectId: string, options: { orgAdmins: boolean }): Promise<TeamRecipient[]> {
-  const members = await db
+/** Active project admins and triagers of a project. */
+export async function teamRecipients(db: DbOrTrx, projectId: string): Promise<TeamRecipient[]> {
+  return db
     .selectFrom('project_member')
     .innerJoin('app_user', 'app_user.id', 'project_member.user_id')
     .select(['app_user.id', 'app_user.email'])
     .where('project_member.project_id', '=', projectId)
     .where('project_member.role', 'in', ['project_admin', 'triager'])
     .where('app_user.disabled_at', 'is', null)
+    .orderBy('app_user.email')
     .execute();
-  const admins = options.orgAdmins ? await db.selectFrom('app_user').select(['id', 'email']).where('role', 'in', ['owner', 'admin']).where('disabled_at', 'is', null).execute() : [];
-  const byId = new Map([...members, ...admins].map((r) => [r.id, r]));
-  return [...byId.values()].sort((a, b) => a.email.localeCompare(b.email));
+}
+
+/** The accounts behind some addresses (case-insensitively), disabled ones flagged. */
+export async function usersByEmail(db: DbOrTrx, emails: readonly string[]): Promise<(TeamRecipient & { disabled: boolean })[]> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .selectFrom('app_user')
+    .select(['id', 'email', 'disabled_at'])
+    .where((eb) => eb(eb.fn('lower', ['email']), 'in', emails.map((e) => e.toLowerCase())))
+    .orderBy('email')
+    .execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, disabled: r.disabled_at !== null }));
 }
 
 export async function listPreferences(db: DbOrTrx, userIds: readonly string[]): Promise<{ user_id: string; event_kind: string; delivery: NotificationDelivery }[]> {

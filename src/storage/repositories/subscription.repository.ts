@@ -22,15 +22,18 @@ export async function markConfirmationSent(db: DbOrTrx, id: string, at: Date): P
 }
 
 /** Confirms a pending subscription; false when there is no such row (it was unsubscribed). */
-export async function confirmSubscription(db: DbOrTrx, id: string, at: Date): Promise<boolean> {
-  const row = await db.selectFrom('advisory_subscription').select('confirmed_at').where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) return false;
+/** Confirms a subscription; answers its project (null: instance-wide) and whether this call confirmed it, or undefined if it no longer exists. */
+export async function confirmSubscription(db: DbOrTrx, id: string, at: Date): Promise<{ projectId: string | null; confirmedNow: boolean } | undefined> {
+  const row = await db.selectFrom('advisory_subscription').select(['confirmed_at', 'project_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) return undefined;
   if (row.confirmed_at === null) await db.updateTable('advisory_subscription').set({ confirmed_at: at }).where('id', '=', id).execute();
-  return true;
+  return { projectId: row.project_id, confirmedNow: row.confirmed_at === null };
 }
 
-export async function deleteSubscription(db: DbOrTrx, id: string): Promise<void> {
-  await db.deleteFrom('advisory_subscription').where('id', '=', id).execute();
+/** Deletes a subscription; answers its project (null: instance-wide), or undefined if there was none. */
+export async function deleteSubscription(db: DbOrTrx, id: string): Promise<{ projectId: string | null } | undefined> {
+  const row = await db.deleteFrom('advisory_subscription').where('id', '=', id).returning('project_id').executeTakeFirst();
+  return row && { projectId: row.project_id };
 }
 
 /** Confirmed subscriptions that cover a project: its own and the instance-wide ones. */

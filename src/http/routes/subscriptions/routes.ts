@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requestMeta } from '../../request-meta.ts';
 import { confirmSubscriptionLink, requestSubscription, unsubscribeLink } from '../../../services/subscriptions/subscriptions.service.ts';
 import type { RouteOptions } from '../../app.ts';
 
@@ -32,7 +34,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
       schema: { tags, summary: "Subscribe an address to a project's or the instance's advisories (double opt-in)", body: subscribeBody, response: { 202: accepted } },
     },
     async (request, reply) => {
-      await requestSubscription(ctx, request.body);
+      await requestSubscription(ctx, request.body, requestMeta(request));
       return reply.status(202).send(ACCEPTED);
     },
   );
@@ -41,14 +43,14 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
     '/api/v1/subscriptions/confirm',
     { config: { access: 'public' }, schema: { tags, summary: 'Confirm a subscription (the link in the confirmation mail)', querystring: tokenQuery, response: { 200: done } } },
     async (request) => {
-      await confirmSubscriptionLink(ctx, request.query.token);
+      await confirmSubscriptionLink(ctx, request.query.token, requestMeta(request));
       return { status: 'confirmed' as const };
     },
   );
 
   const unsubscribe = { config: { access: 'public' as const }, schema: { tags, summary: 'End a subscription (the link in every advisory mail; POST is RFC 8058 one-click)', querystring: tokenQuery, response: { 200: done } } };
-  const handler = async (request: { query: { token: string } }) => {
-    await unsubscribeLink(ctx, request.query.token);
+  const handler = async (request: FastifyRequest<{ Querystring: { token: string } }>) => {
+    await unsubscribeLink(ctx, request.query.token, requestMeta(request));
     return { status: 'unsubscribed' as const };
   };
   app.get('/api/v1/subscriptions/unsubscribe', unsubscribe, handler);
