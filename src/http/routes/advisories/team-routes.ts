@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Action } from '../../../domain/access/policy.ts';
 import { createAdvisory, readTeamAdvisory, updateAdvisoryContent } from '../../../services/advisories/drafting.service.ts';
 import { publishAdvisoryNow, scheduleAdvisory, unscheduleAdvisory, withdrawAdvisory } from '../../../services/advisories/lifecycle.service.ts';
+import { previewAdvisory } from '../../../services/advisories/preview.service.ts';
 import { listUnpublished } from '../../../services/advisories/team-view.ts';
 import type { RouteOptions } from '../../app.ts';
 import { requestMeta } from '../../request-meta.ts';
 import { signedIn } from '../../signed-in.ts';
 import { slugParams } from '../projects/schema.ts';
-import { advisoryParams, createAdvisoryBody, scheduleBody, updateAdvisoryBody, withdrawBody } from './schema.ts';
+import { advisoryParams, createAdvisoryBody, previewBody, scheduleBody, updateAdvisoryBody, withdrawBody } from './schema.ts';
 
 const bearer = [{ bearer: [] }];
 const tags = ['advisories'];
@@ -22,6 +23,11 @@ const onProject = (action: Action) => ({ action, projectParam: 'slug' });
 export const advisoryTeamRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.post('/api/v1/projects/:slug/advisories', { config: { access: onProject('advisory.write') }, schema: { tags, security: bearer, params: slugParams, body: createAdvisoryBody } }, async (request, reply) =>
     reply.status(201).send(await createAdvisory(ctx, signedIn(request.principal), request.params.slug, request.body, requestMeta(request))),
+  );
+
+  // The editor's live check: renders unsaved content to OSV, CSAF and CVE and validates each; stores nothing.
+  app.post('/api/v1/projects/:slug/advisories/preview', { config: { access: onProject('advisory.write') }, schema: { tags, summary: 'Check and render unsaved advisory content', security: bearer, params: slugParams, body: previewBody } }, async (request) =>
+    previewAdvisory(ctx, request.params.slug, request.body),
   );
 
   app.get('/api/v1/projects/:slug/advisories/drafts', { config: { access: onProject('advisory.read') }, schema: { tags, security: bearer, params: slugParams } }, async (request) => ({

@@ -1,0 +1,81 @@
+import type { Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../src/http/plugins/access-control.ts';
+import { EMAIL_TOPIC, openEmailPayload } from '../../src/services/outbox.service.ts';
+import { listOutboxEvents } from '../../src/storage/repositories/outbox.repository.ts';
+import { totpCode } from './accounts.ts';
+import type { UiServer } from './browser.ts';
+
+/** A movable clock for a UI server: TOTP codes are single-use per time step, so a test steps past the one it just used. */
+export function movableClock(start = new Date()) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
+}
+
+export interface TeamMember {
+  email: string;
+  password: string;
+  totpSecret: string;
+}
+
+/**
+ * A team member as an admin would create one: invited (organisation role
+ * `member`, a project role on `slug`), invitation accepted from the mailed
+ * link, TOTP enrolled. Returns what they sign in with.
+ */
+export async function invitedMemberWithMfa(
+  server: UiServer,
+  clock: ReturnType<typeof movableClock>,
+  ownerToken: string,
+  options: { email: string; slug: string; projectRole: 'project_admin' | 'triager' | 'viewer'; displayName?: string },
+): Promise<TeamMember> {
+  const password = 'a long and careful passphrase 42';
+  const invited = await server.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: { authorization: `Bearer ${ownerToken}` }, payload: { email: options.email, role: 'member', project: { slug: options.slug, role: options.projectRole } } });
+  if (invited.statusCode !== 201) throw new Error(`invite failed: ${invited.body}`);
+  const mails = (await listOutboxEvents(server.database.db, EMAIL_TOPIC)).map((event) => openEmailPayload(server.ctx, event));
+  const token = mails.filter((m) => m.to === options.email).at(-1)?.text.match(/#token=([A-Za-z0-9_-]+)/)?.[1];
+  if (!token) throw new Error(`no invitation mailed to ${options.email}`);
+  const accepted = await server.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password, ...(options.displayName ? { displayName: options.displayName } : {}) } });
+  if (accepted.statusCode !== 200 && accepted.statusCode !== 201) throw new Error(`accept failed: ${accepted.body}`);
+  const session = await apiSession(server, clock, { email: options.email, password, totpSecret: '' });
+  const begin = await server.app.inject({ method: 'POST', url: '/api/v1/account/mfa/totp', headers: session.headers, payload: { currentPassword: password } });
+  if (begin.statusCode !== 200) throw new Error(`enrol failed: ${begin.body}`);
+  const totpSecret = begin.json().secret as string;
+  const confirm = await server.app.inject({ method: 'POST', url: '/api/v1/account/mfa/totp/confirm', headers: session.headers, payload: { code: totpCode(totpSecret, clock.now()) } });
+  if (confirm.statusCode !== 200) throw new Error(`confirm failed: ${confirm.body}`);
+  return { email: options.email, password, totpSecret };
+}
+
+/** Signs in the way the browser does (`mode: browser`), answering the MFA challenge; returns the session cookie value and CSRF token. */
+export async function apiSession(server: UiServer, clock: ReturnType<typeof movableClock>, member: TeamMember) {
+  let response = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: member.email, password: member.password, mode: 'browser' } });
+  if (response.json().kind === 'mfa_required') {
+    clock.advance(30_000); // a fresh time step: the previous code may have been used already
+    response = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login/mfa', payload: { challenge: response.json().challenge, code: totpCode(member.totpSecret, clock.now()) } });
+  }
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
+  const setCookie = [response.headers['set-cookie']].flat().find((c) => c?.startsWith(`${SESSION_COOKIE}=`));
+  if (!setCookie) throw new Error('no session cookie');
+  const value = setCookie.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
+  const csrf = response.json().csrfToken as string;
+  return { value, csrf, headers: { cookie: `${SESSION_COOKIE}=${value}`, 'x-csrf-token': csrf } };
+}
+
+/**
+ * Signs in from inside the page, as the login page does: the page's own
+ * fetch gets the HttpOnly session cookie, and the CSRF token is kept where
+ * the UI keeps it (sessionStorage, see web/src/api/client.ts). The TOTP code
+ * is computed here, as the member's authenticator app would.
+ */
+export async function signInInPage(page: Page, server: UiServer, clock: ReturnType<typeof movableClock>, member: TeamMember): Promise<void> {
+  await page.goto(`${server.url}/`);
+  // Strings, not functions: they run in the page, whose globals this Node-side file does not type.
+  const post = (url: string, body: object) =>
+    page.evaluate(`fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(body))} }).then(async (r) => ({ status: r.status, body: await r.json() }))`) as Promise<{ status: number; body: Record<string, string> }>;
+  let response = await post('/api/v1/auth/login', { email: member.email, password: member.password, mode: 'browser' });
+  if (response.body.kind === 'mfa_required') {
+    clock.advance(30_000);
+    response = await post('/api/v1/auth/login/mfa', { challenge: response.body.challenge!, code: totpCode(member.totpSecret, clock.now()) });
+  }
+  if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
+  await page.evaluate(`sessionStorage.setItem('embargo.csrf', ${JSON.stringify(response.body.csrfToken)})`);
+}
