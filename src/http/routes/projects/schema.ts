@@ -16,6 +16,7 @@ export const projectResponse = z.object({
   name: z.string(),
   policyRevision: z.number().int(),
   policy: z.record(z.string(), z.unknown()).describe('The validated policy, as JSON'),
+  markdownHtml: z.record(z.string(), z.string()).describe("The policy's Markdown fields as sanitised HTML, keyed by path (intro, scope.in.0, extra_sections.1.body…)"),
   links: z.object({ securityMd: z.string(), securityTxt: z.string(), policyYaml: z.string() }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

@@ -10,6 +10,8 @@ export interface Project {
   name: string;
   policyRevision: number;
   policy: Policy;
+  /** The policy's Markdown fields, sanitised to HTML on the server (src/formats/markdown-html.ts), keyed by path. */
+  markdownHtml: Record<string, string>;
   links: { securityMd: string; securityTxt: string; policyYaml: string };
   createdAt: string;
   updatedAt: string;
