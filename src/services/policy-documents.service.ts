@@ -1,6 +1,7 @@
 import { signCleartext } from '../crypto/cleartext-signature.ts';
+import { parsePolicyYaml } from '../domain/policy/parse.ts';
 import type { Policy } from '../domain/policy/schema.ts';
-import { EmbargoError } from '../errors.ts';
+import { EmbargoError, isEmbargoError } from '../errors.ts';
 import { renderSecurityMd } from '../formats/security-md.ts';
 import { renderSecurityTxt } from '../formats/security-txt.ts';
 import type { ServiceContext } from './context.ts';
@@ -70,4 +71,25 @@ export async function instanceSecurityTxt(ctx: ServiceContext, publicUrl: string
 export async function projectSecurityMd(ctx: ServiceContext, slug: string, publicUrl: string): Promise<string> {
   const project = await getProject(ctx, slug);
   return renderSecurityMd(project.policy, { securityTxtUrl: projectUrls(publicUrl, slug).securityTxt });
+}
+
+/**
+ * SECURITY.md and security.txt as an unsaved policy would publish them, for
+ * the policy editor: the same renderers and URLs as the served documents,
+ * unsigned (a signature over a draft would be worth nothing). An invalid
+ * policy throws `invalid_policy` with every problem's path and line.
+ */
+export async function previewPolicyDocuments(ctx: ServiceContext, slug: string, publicUrl: string, policyYaml: string): Promise<{ securityMd: string; securityTxt: string }> {
+  const project = await getProject(ctx, slug);
+  const policy = parsePolicyYaml(policyYaml);
+  if (policy.project.slug !== slug) throw new EmbargoError('invalid_policy', 'a policy cannot change its project slug', [{ path: 'project.slug', message: `must stay "${slug}"` }]);
+  const urls = projectUrls(publicUrl, slug);
+  try {
+    const securityTxt = await renderTxt(ctx, policy, urls.securityTxt, urls.securityMd, undefined, await publishedKeyUrl(ctx, { ...project, policy }, urls.pgpKey));
+    return { securityMd: renderSecurityMd(policy, { securityTxtUrl: urls.securityTxt }), securityTxt };
+  } catch (error) {
+    // The same refusal as saving: an expired or over-long security.txt expiry is a problem of the policy.
+    if (isEmbargoError(error) && error.code === 'security_txt_expired') throw new EmbargoError('invalid_policy', `the policy cannot be published: ${error.message}`, error.details);
+    throw error;
+  }
 }

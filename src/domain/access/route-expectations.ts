@@ -116,6 +116,7 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
 
   'POST /api/v1/projects': organisationAdmins,
   'PUT /api/v1/projects/:slug/policy': projectAdmins,
+  'POST /api/v1/projects/:slug/policy/preview': projectAdmins,
   'GET /api/v1/projects/:slug/policy/revisions': projectTeam,
   'GET /api/v1/projects/:slug/members': projectTeam,
   'PUT /api/v1/projects/:slug/members/:userId': projectAdmins,

@@ -1,6 +1,6 @@
 import type { ClockName } from '../../domain/sla/clocks.ts';
 import { EmbargoError } from '../../errors.ts';
-import { countsBy, milestoneDurations, reportsReceivedBetween } from '../../storage/repositories/metrics.repository.ts';
+import { countsBy, milestoneDurations, openReportsBySeverityAndAge, reportsReceivedBetween, weeklyMilestoneDurations } from '../../storage/repositories/metrics.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { getProject } from '../project.service.ts';
 import { clocksOf } from './report-clocks.ts';
@@ -48,6 +48,10 @@ export async function projectMetrics(ctx: ServiceContext, slug: string, period: 
     from: period.from.toISOString(),
     to: period.to.toISOString(),
     timeTo: await milestoneDurations(ctx.db, project.id, period.from, period.to),
+    /** Time to acknowledge and to fix per week of receipt, for charts. */
+    weekly: await weeklyMilestoneDurations(ctx.db, project.id, period.from, period.to),
+    /** Open now, regardless of the period: the backlog by severity and age. */
+    open: await openReportsBySeverityAndAge(ctx.db, project.id, ctx.now()),
     sla: await compliance(ctx, project.id, period),
     byState: await countsBy(ctx.db, project.id, 'state', period.from, period.to),
     bySeverity: await countsBy(ctx.db, project.id, 'severity', period.from, period.to),

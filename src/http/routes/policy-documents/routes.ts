@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { instanceSecurityTxt, projectSecurityMd, projectSecurityTxt } from '../../../services/policy-documents.service.ts';
+import { z } from 'zod';
+import { instanceSecurityTxt, previewPolicyDocuments, projectSecurityMd, projectSecurityTxt } from '../../../services/policy-documents.service.ts';
 import type { RouteOptions } from '../../app.ts';
-import { slugParams } from '../projects/schema.ts';
+import { policyBody, slugParams } from '../projects/schema.ts';
 
 const textPlain = 'text/plain; charset=utf-8';
 // Short public caching: a policy change shows within minutes, and crawlers do not hammer the database.
@@ -23,5 +24,22 @@ export const policyDocumentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
     '/p/:slug/SECURITY.md',
     { config: { access: 'public' }, schema: { tags: ['policy documents'], params: slugParams } },
     async (request, reply) => reply.type(textPlain).header('cache-control', publicCache).send(await projectSecurityMd(ctx, request.params.slug, publicUrl)),
+  );
+
+  // The policy editor's live preview: what an unsaved policy would publish, or every problem with its path and line. Stores nothing.
+  app.post(
+    '/api/v1/projects/:slug/policy/preview',
+    {
+      config: { access: { action: 'project.updatePolicy', projectParam: 'slug' } },
+      schema: {
+        tags: ['policy documents'],
+        summary: 'Lint an unsaved policy and render its SECURITY.md and security.txt',
+        security: [{ bearer: [] }],
+        params: slugParams,
+        body: policyBody,
+        response: { 200: z.object({ securityMd: z.string(), securityTxt: z.string() }) },
+      },
+    },
+    async (request) => previewPolicyDocuments(ctx, request.params.slug, publicUrl, request.body.policy),
   );
 };

@@ -32,6 +32,17 @@ describe.each(databaseKinds)('response metrics on %s', (kind) => {
     expect(metrics.byState).toEqual({ acknowledged: 3 });
   });
 
+  it('gives time to acknowledge per week of receipt, and the open backlog by severity and age', async () => {
+    const metrics = (await h.app.inject({ url: '/api/v1/projects/leher/metrics?from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z', headers: h.ownerAuth })).json();
+    // Received Monday 2 Nov and Friday 6 Nov (acknowledged after 10 and 20 hours), then Wednesday 11 Nov (60 hours).
+    expect(metrics.weekly).toEqual([
+      { week: '2026-11-02', acknowledge: { count: 2, medianHours: 15, p90Hours: 19 }, fix: { count: 0, medianHours: null, p90Hours: null } },
+      { week: '2026-11-09', acknowledge: { count: 1, medianHours: 60, p90Hours: 60 }, fix: { count: 0, medianHours: null, p90Hours: null } },
+    ]);
+    // Now is 18 Nov: two reports are between one week and a month old, one under a week; none is scored yet.
+    expect(metrics.open).toEqual({ unscored: { under7Days: 1, under30Days: 2, under90Days: 0, over90Days: 0 } });
+  });
+
   it('refuses a period longer than a year or backwards', async () => {
     const long = await h.app.inject({ url: '/api/v1/projects/leher/metrics?from=2020-01-01T00:00:00Z&to=2026-12-31T00:00:00Z', headers: h.ownerAuth });
     expect(long.json().error.details[0].path).toBe('querystring.from');
