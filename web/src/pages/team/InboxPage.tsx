@@ -84,7 +84,7 @@ function Inbox() {
     <>
       <div className="inbox-toolbar">
         <form role="search" onSubmit={submitSearch} className="inbox-search">
-          <Field label="Search titles" hint="At least 2 characters. Press / to come here.">
+          <Field label="Search titles" hint="At least 2 characters. Only projects that keep titles in clear (report_form.title_in_clear) can be searched; sealed titles cannot. Press / to come here.">
             {(ids) => <input {...ids} ref={searchRef} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
           </Field>
           <button type="submit">Search</button>
