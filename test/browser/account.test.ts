@@ -41,6 +41,15 @@ describe('account page in a real browser', () => {
     const { page, watch } = await watchedPage(browser);
     page.setDefaultTimeout(15_000);
 
+    // Asking for a password reset answers the same whether or not the account exists.
+    await page.goto(`${server.url}/reset-password`);
+    await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
+    await page.getByLabel('Email').fill('nobody@example.org');
+    await page.getByRole('button', { name: 'Send me a reset link' }).click();
+    await page.getByText('If an account uses nobody@example.org').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'team-reset-password');
+
     // The invitation link carries its token in the fragment; a weak password gets the policy's words.
     const mails = (await listOutboxEvents(server.database.db, EMAIL_TOPIC)).map((event) => openEmailPayload(server.ctx, event));
     const token = mails.find((m) => m.to === EMAIL)?.text.match(/#token=([A-Za-z0-9_-]+)/)?.[1];
