@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdvisoryCommands } from './advisory-commands.ts';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerBackupCommands } from './backup-commands.ts';
 import { registerKeysCommands } from './keys-commands.ts';
 import { processOutput, type Output } from './output.ts';
 import { registerPolicyCommands } from './policy-commands.ts';
@@ -21,6 +22,7 @@ export function createProgram(output: Output, setExitCode: (code: number) => voi
   registerAuditCommands(program, run, output);
   registerKeysCommands(program, run, output);
   registerAdvisoryCommands(program, run, output);
+  registerBackupCommands(program, run, output);
   return program;
 }
 

@@ -20,7 +20,7 @@ export async function finaliseConfig(parsed: ParsedConfig): Promise<Config> {
   checkCrossFieldRules(parsed);
   const secrets = await resolveSecrets(parsed);
   const publicUrl = (parsed.publicUrl ?? `http://localhost:${parsed.port}`).replace(/\/+$/, '');
-  return { ...parsed, publicUrl, secrets };
+  return { ...parsed, publicUrl, secrets: { ...secrets, backupKey: parsed.secrets.backupKey } };
 }
 
 /** Loads, validates and completes the configuration from the file and environment. */

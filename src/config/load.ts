@@ -21,6 +21,7 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_SERVER_SECRET', ['secrets', 'serverSecret']],
   ['EMBARGO_ENCRYPTION_KEY', ['secrets', 'encryptionKey']],
   ['EMBARGO_PREVIOUS_ENCRYPTION_KEYS', ['secrets', 'previousEncryptionKeys']],
+  ['EMBARGO_BACKUP_KEY', ['secrets', 'backupKey']],
   ['EMBARGO_SETUP_TOKEN_TTL_MINUTES', ['setupTokenTtlMinutes']],
   ['EMBARGO_SHUTDOWN_TIMEOUT_SECONDS', ['shutdownTimeoutSeconds']],
   ['EMBARGO_METRICS_TOKEN', ['metrics', 'token']],

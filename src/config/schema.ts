@@ -39,6 +39,14 @@ export const configSchema = z
         encryptionKey: secret.optional(),
         /** Keys replaced by a rotation, kept only to open values not yet re-encrypted (comma-separated in the environment). */
         previousEncryptionKeys: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((k) => k.trim()).filter(Boolean) : v), z.array(secret).default([])),
+        /**
+         * Encrypts `embargo backup` files: 32 random bytes in base64. Never generated: a key kept only next to
+         * the data it protects is lost with that disk, so the operator must hold it outside the instance.
+         */
+        backupKey: z
+          .string()
+          .refine((v) => /^[A-Za-z0-9+/_-]{43}=?$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64; generate one with `openssl rand -base64 32`')
+          .optional(),
       })
       .strict()
       // prefault, not default: the inner defaults (previousEncryptionKeys) must apply when no secrets are configured.
@@ -148,5 +156,5 @@ export type ParsedConfig = z.output<typeof configSchema>;
 /** Configuration after secrets have been resolved (generated or checked). */
 export type Config = Omit<ParsedConfig, 'secrets' | 'publicUrl'> & {
   publicUrl: string;
-  secrets: { serverSecret: string; encryptionKey: string; previousEncryptionKeys: string[] };
+  secrets: { serverSecret: string; encryptionKey: string; previousEncryptionKeys: string[]; backupKey?: string | undefined };
 };

@@ -23,6 +23,7 @@ import { organisationRoutes } from './routes/organisation/routes.ts';
 import { policyDocumentRoutes } from './routes/policy-documents/routes.ts';
 import { projectRoutes } from './routes/projects/routes.ts';
 import { attachmentRoutes } from './routes/reports/attachment-routes.ts';
+import { dataRightsRoutes } from './routes/reports/data-rights-routes.ts';
 import { intakeRoutes } from './routes/reports/intake-routes.ts';
 import { keyRoutes } from './routes/reports/key-routes.ts';
 import { portalRoutes } from './routes/reports/portal-routes.ts';
@@ -114,6 +115,7 @@ export async function build(options: BuildOptions): Promise<App> {
     await app.register(routes, routeOptions);
   }
   await app.register(keyRoutes, routeOptions);
+  await app.register(dataRightsRoutes, routeOptions);
   await app.register(webhookRoutes, routeOptions);
   await app.register(advisoryRoutes, routeOptions);
   await app.register(csafRoutes, routeOptions);

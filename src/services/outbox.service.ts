@@ -43,6 +43,11 @@ export function openEmailPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { 
   return JSON.parse(openText(ctx.keyring, event.payload, payloadAad(event.id))) as EmailMessage;
 }
 
+/** A replacement payload for an existing event (e.g. an email whose recipient asked to be erased), bound to the same row. */
+export function sealEventPayload(ctx: Pick<ServiceContext, 'keyring'>, eventId: string, payload: object): string {
+  return seal(ctx.keyring, JSON.stringify(payload), payloadAad(eventId));
+}
+
 /** Opens any event's payload (ids and metadata) for the workers that act on it. */
 export function openEventPayload(ctx: Pick<ServiceContext, 'keyring'>, event: { id: string; payload: string }): Record<string, unknown> {
   return JSON.parse(openText(ctx.keyring, event.payload, payloadAad(event.id))) as Record<string, unknown>;

@@ -29,6 +29,7 @@ export const actions = [
   'report.read',
   'report.write',
   'report.manageReporterAccess',
+  'report.manageReporterData',
   'portal.read',
   'portal.write',
   'advisory.read',
@@ -87,6 +88,8 @@ const rules: Record<Action, Rule> = {
   'report.read': { orgRoles: admins, projectRoles: anyProjectRole, scope: 'reports:read' },
   'report.write': { orgRoles: admins, projectRoles: ['project_admin', 'triager'], scope: 'reports:write' },
   'report.manageReporterAccess': { orgRoles: admins, projectRoles: ['project_admin', 'triager'], scope: 'reports:write' },
+  // A reporter's personal data in full, and its irreversible erasure: project admins only.
+  'report.manageReporterData': { orgRoles: admins, projectRoles: ['project_admin'], scope: 'reports:write' },
   'portal.read': { orgRoles: [], reporterOnly: true },
   'portal.write': { orgRoles: [], reporterOnly: true },
   // Drafts are embargoed: the project team reads them; triagers draft; making anything public (schedule, publish, withdraw) is for project admins.

@@ -138,6 +138,8 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'POST /api/v1/portal/messages': reporters,
   'PUT /api/v1/portal/credit': reporters,
   'POST /api/v1/portal/token/rotate': reporters,
+  'GET /api/v1/portal/data': reporters,
+  'POST /api/v1/portal/data/erase': reporters,
   'POST /api/v1/portal/attachments': reporters,
   'GET /api/v1/portal/attachments/:attachmentId': reporters,
   'GET /api/v1/projects/:slug/reports': projectTeam,
@@ -145,6 +147,8 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'POST /api/v1/reports/:reportId/messages': projectWriters,
   'POST /api/v1/reports/:reportId/spam': projectWriters,
   'POST /api/v1/reports/:reportId/reporter-access/revoke': projectWriters,
+  'GET /api/v1/reports/:reportId/reporter-data': projectAdmins,
+  'POST /api/v1/reports/:reportId/reporter-data/erase': projectAdmins,
 
   'GET /api/v1/reports': [...people, 'tokenWithScope'],
   'GET /api/v1/projects/:slug/metrics': projectTeam,

@@ -18,6 +18,7 @@ import { WorkflowActions } from './report/WorkflowActions.tsx';
 import { reportKey } from './report/useReportAction.ts';
 import { formatDateTime, words } from './shared/format.ts';
 import { SignedIn } from './shared/SignedIn.tsx';
+import { isArmoredMessage, ZeroKnowledgeDecrypt } from './ZeroKnowledgeDecrypt.tsx';
 import type { Member, TeamReport } from './shared/types.ts';
 import '../../styles/team.css';
 
@@ -68,11 +69,18 @@ function ReportView({ reportId, me }: { reportId: string; me: Me }) {
       </div>
 
       {r.encryptedToTeam && (
-        // Zero-knowledge mode: fields arrive encrypted to the project's offline key. The in-browser
-        // decryption component (ZeroKnowledgeDecrypt.tsx) is built separately; until it lands, say so here.
-        <div className="warning zero-knowledge-placeholder" data-testid="zero-knowledge-placeholder">
-          <p><strong>Encrypted to your team’s offline key.</strong> Parts of this report are OpenPGP messages Embargo cannot read. Decrypt them with the project’s private key outside the browser; in-page decryption is coming.</p>
-        </div>
+        // Zero-knowledge mode: fields and files arrive encrypted to the project's offline key; decrypted in this browser only.
+        <ZeroKnowledgeDecrypt
+          fields={[
+            ...fieldNames.filter(([key]) => isArmoredMessage(r.content[key])).map(([key, name]) => ({ label: name, armored: String(r.content[key]) })),
+            ...Object.entries(r.content.answers ?? {}).filter(([, a]) => isArmoredMessage(a)).map(([q, a]) => ({ label: q, armored: String(a) })),
+          ]}
+          attachments={r.attachments.filter((a) => a.filename.endsWith('.asc')).map((a) => ({
+            id: a.id,
+            filename: a.filename,
+            load: async () => new Uint8Array(await (await fetch(`/api/v1/reports/${r.id}/attachments/${a.id}`, { credentials: 'same-origin' })).arrayBuffer()),
+          }))}
+        />
       )}
 
       <div className="columns">
