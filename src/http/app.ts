@@ -8,9 +8,10 @@ import type { OpenDatabase } from '../storage/database.ts';
 import { loggerOptions } from './logger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { browserSecurityPlugin } from './plugins/browser-security.ts';
-import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { errorHandlerPlugin, frameworkErrorHandler } from './plugins/error-handler.ts';
 import { metricsPlugin, type JobRunnerProbe } from './plugins/metrics.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
+import { nulGuardPlugin } from './plugins/nul-guard.ts';
 import { rateLimitPlugin } from './plugins/rate-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { accountRoutes } from './routes/account/routes.ts';
@@ -87,6 +88,7 @@ export async function build(options: BuildOptions): Promise<App> {
     // Only configured proxies are believed about client addresses (EMBARGO_TRUST_PROXY).
     trustProxy: trustProxyOption(config.http.trustProxy),
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -100,6 +102,7 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(rateLimitPlugin, { perMinute: config.http.rateLimitPerMinute, database: options.database });
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(accessControlPlugin, { ctx });
+  await app.register(nulGuardPlugin);
 
   const routeOptions: RouteOptions = {
     ctx,

@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'y
 import type { Document, Node as YamlNode } from 'yaml';
 import { EmbargoError, formatPath } from '../../errors.ts';
 import type { ErrorDetail } from '../../errors.ts';
+import { nulCharacterPaths } from '../text/nul-characters.ts';
 import { flattenIssues } from './issues.ts';
 import { policySchema } from './schema.ts';
 import type { Policy } from './schema.ts';
@@ -17,6 +18,7 @@ export type PolicyLintResult = { ok: true; policy: Policy } | { ok: false; detai
 export function lintPolicyYaml(text: string): PolicyLintResult {
   const lineCounter = new LineCounter();
   // prettyErrors off: the message stays one line and the position is added below in a single style.
+  if (text.includes('\u0000')) return { ok: false, details: [{ path: '(root)', message: 'The policy file contains the NUL character (U+0000)' }] };
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlProblems = [...doc.errors, ...doc.warnings];
   if (yamlProblems.length > 0) {
@@ -27,8 +29,19 @@ export function lintPolicyYaml(text: string): PolicyLintResult {
   }
   if (doc.contents === null) return { ok: false, details: [{ path: '(root)', message: 'The policy document is empty' }] };
 
-  // A low alias limit stops a small file from expanding into a huge one ("billion laughs").
-  const result = policySchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let data: unknown;
+  try {
+    // A low alias limit stops a small file from expanding into a huge one ("billion laughs").
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml library throws, rather than reports, an alias without its anchor and an alias count past the limit.
+    if (error instanceof ReferenceError) return { ok: false, details: [{ path: '(root)', message: error.message }] };
+    throw error;
+  }
+  // PostgreSQL cannot store NUL: a `"\0"` escape in a value would otherwise fail only when the policy is saved.
+  const nulPaths = nulCharacterPaths(data);
+  if (nulPaths.length > 0) return { ok: false, details: nulPaths.map((path) => ({ path, message: 'Must not contain the NUL character (U+0000)' })) };
+  const result = policySchema.safeParse(data);
   if (result.success) return { ok: true, policy: result.data };
   return {
     ok: false,

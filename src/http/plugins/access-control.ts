@@ -18,6 +18,8 @@ import { findReportById } from '../../storage/repositories/report.repository.ts'
 import { REPORTER_TOKEN_PREFIX } from '../../services/reports/intake.service.ts';
 import { principalForReporterToken } from '../../services/reports/reporter-access.service.ts';
 import { requestMeta } from '../request-meta.ts';
+import { advisoryIdSchema } from '../routes/advisories/schema.ts';
+import { slugParams } from '../routes/projects/schema.ts';
 
 /** Every route declares who may call it; a route that does not is refused at registration. */
 export type RouteAccess = 'public' | Action | { action: Action; projectParam: string } | { action: Action; reportParam: string } | { action: Action; advisoryParam: string };
@@ -92,12 +94,14 @@ async function roleIn(ctx: ServiceContext, principal: Principal, projectId: stri
 async function objectContext(ctx: ServiceContext, principal: Principal, access: Exclude<RouteAccess, 'public' | Action>, params: Record<string, string | undefined>): Promise<AccessContext> {
   if ('projectParam' in access) {
     const slug = params[access.projectParam] ?? '';
-    const project = await findProjectBySlug(ctx.db, slug);
+    // Checked before the lookup: a malformed value (a NUL byte, which PostgreSQL refuses in text) is simply no project.
+    const project = slugParams.shape.slug.safeParse(slug).success ? await findProjectBySlug(ctx.db, slug) : undefined;
     if (!project) throw new EmbargoError('not_found', `no project "${slug}"`);
     return { projectId: project.id, projectRole: await roleIn(ctx, principal, project.id) };
   }
   if ('advisoryParam' in access) {
-    const advisory = await findAdvisory(ctx.db, params[access.advisoryParam] ?? '');
+    const advisoryId = params[access.advisoryParam] ?? '';
+    const advisory = advisoryIdSchema.safeParse(advisoryId).success ? await findAdvisory(ctx.db, advisoryId) : undefined;
     return advisory ? { projectId: advisory.project_id, projectRole: await roleIn(ctx, principal, advisory.project_id) } : { projectId: undefined, projectRole: null };
   }
   const reportId = params[access.reportParam] ?? '';

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { errorCodes, isEmbargoError, type ErrorCode, type ErrorDetail } from '../../errors.ts';
@@ -91,3 +91,17 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
 
   app.setNotFoundHandler((request, reply) => send(reply, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 });
+
+/**
+ * Fastify's `frameworkErrors` option: errors its router raises before any
+ * route runs (a path with a malformed percent-encoding), in the same shape
+ * as every other error instead of Fastify's own body naming its error codes.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.statusCode !== undefined && error.statusCode < 500) {
+    send(reply, 'validation_failed', 'the URL is not valid', [{ path: 'url', message: 'has a malformed percent-encoding' }]);
+    return;
+  }
+  request.log.error({ err: error }, 'unexpected router error');
+  send(reply, 'internal_error', 'something went wrong on our side; the request id identifies it in the logs');
+}
