@@ -23,8 +23,11 @@ export interface JobRunner {
   failureCounts(): Record<string, number>;
 }
 
-/** A pg-boss error (it polls and maintains through the database) marks the runner unhealthy for this long. */
-const ERROR_QUARANTINE_MS = 30_000;
+/**
+ * A pg-boss error (it polls and maintains through the database, every couple of seconds) marks the runner
+ * unhealthy for this long: quiet for that long after an outage means it works again.
+ */
+const ERROR_QUARANTINE_MS = 10_000;
 const QUEUES = [SLA_SCAN_QUEUE, ADVISORY_PUBLISH_QUEUE] as const;
 
 /**

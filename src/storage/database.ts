@@ -6,6 +6,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
+import { EmbargoError } from '../errors.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -44,7 +45,11 @@ async function sslOptions(target: Extract<DatabaseTarget, { kind: 'postgres' }>)
  */
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
   // pg_trgm backs the inbox title search and duplicate hints; PostgreSQL ships it in contrib.
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } }).catch((error: unknown) => {
+    // PGlite's own message names no cause; an unwritable or full data directory is by far the likeliest.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EmbargoError('database_unavailable', `the embedded database in ${dataDir} could not be opened (${reason}): check that the directory is writable by this user and its disk has free space`, [], { cause: error });
+  });
   const pool = new pg.Pool(createPgConfig(pglite));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -63,9 +68,12 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ssl: await sslOptions(target), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // An idle connection the server drops (restart, failover, admin_shutdown) is reported here; the pool
-  // discards it and opens a fresh one on next use. Without a listener the event would crash the process.
+  // A connection the server drops (restart, failover, admin_shutdown) emits 'error', which would crash the
+  // process without a listener. Idle ones are reported on the pool, which discards them; one checked out
+  // (a transaction between two statements) only on its client: its next statement then fails, the request
+  // answers database_unavailable, and the pool discards the broken client on release. Fresh ones replace both.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', executeSql: (text, values) => pool.query(text, values), close: () => db.destroy() };
 }
