@@ -35,11 +35,16 @@ async function attempt(ctx: ServiceContext, mailer: Mailer, event: OutboxEvent, 
   let outcome: EmailAttemptOutcome = 'delivered';
   let smtpResponse: string | null = null;
   let error: string | null = null;
+  let recipient: string | undefined;
+  // Servers quote the recipient in their answers (`550 <a@b>: unknown`); the attempt log keeps the answer without it, so an address erased elsewhere does not live on here.
+  const clean = (text: string, max: number) => (recipient ? text.replace(new RegExp(recipient.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '<recipient>') : text).slice(0, max);
   try {
-    smtpResponse = (await mailer.send(openEmailPayload(ctx, event), event.id)).response.slice(0, 500) || null;
+    const message = openEmailPayload(ctx, event);
+    recipient = message.to;
+    smtpResponse = clean((await mailer.send(message, event.id)).response, 500) || null;
   } catch (failure) {
-    error = (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000);
-    smtpResponse = typeof (failure as { response?: unknown }).response === 'string' ? (failure as { response: string }).response.slice(0, 500) : null;
+    error = clean(failure instanceof Error ? failure.message : String(failure), 1000);
+    smtpResponse = typeof (failure as { response?: unknown }).response === 'string' ? clean((failure as { response: string }).response, 500) : null;
     outcome = isPermanentSmtpFailure(failure) || event.attempts + 1 >= MAX_EMAIL_ATTEMPTS ? 'parked' : 'retry';
   }
   const now = ctx.now();

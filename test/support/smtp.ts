@@ -35,7 +35,7 @@ export async function startTestSmtpServer(options: { acceptDelayMs?: number; onA
       stream.on('end', () => {
         if (toReject > 0) {
           toReject -= 1;
-          const error = Object.assign(new Error(rejectCode >= 500 ? 'no such mailbox' : 'try again later'), { responseCode: rejectCode });
+          const error = Object.assign(new Error(rejectCode >= 500 ? `no such mailbox <${session.envelope.rcptTo.map((r) => r.address).join()}>` : 'try again later'), { responseCode: rejectCode });
           return callback(error);
         }
         const mail = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodedBody(raw) };
