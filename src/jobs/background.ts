@@ -41,7 +41,8 @@ export function startBackgroundWork(ctx: ServiceContext, log: FastifyBaseLogger,
   const mail = options.mailer
     ? every(options.mailIntervalMs ?? 5_000, async () => {
         const result = await deliverDueEmails(ctx, options.mailer!, { leaseMs: options.mailLeaseMs });
-        if (result.failed > 0) log.warn(result, 'some emails could not be delivered; they will be retried');
+        if (result.parked > 0) log.error(result, 'some emails were refused for good or failed too often and were parked (outbox_event.parked_at, last_error)');
+        else if (result.failed > 0) log.warn(result, 'some emails could not be delivered; they will be retried');
       }, report('email delivery'))
     : undefined;
   const webhooks = every(options.webhookIntervalMs ?? 5_000, async () => {
