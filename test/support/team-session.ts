@@ -19,17 +19,17 @@ export interface TeamMember {
 
 /**
  * A team member as an admin would create one: invited (organisation role
- * `member`, a project role on `slug`), invitation accepted from the mailed
+ * `member` unless given, a project role on `slug` if given), invitation accepted from the mailed
  * link, TOTP enrolled. Returns what they sign in with.
  */
 export async function invitedMemberWithMfa(
   server: UiServer,
   clock: ReturnType<typeof movableClock>,
   ownerToken: string,
-  options: { email: string; slug: string; projectRole: 'project_admin' | 'triager' | 'viewer'; displayName?: string },
+  options: { email: string; role?: 'admin' | 'member'; slug?: string; projectRole?: 'project_admin' | 'triager' | 'viewer'; displayName?: string },
 ): Promise<TeamMember> {
   const password = 'a long and careful passphrase 42';
-  const invited = await server.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: { authorization: `Bearer ${ownerToken}` }, payload: { email: options.email, role: 'member', project: { slug: options.slug, role: options.projectRole } } });
+  const invited = await server.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: { authorization: `Bearer ${ownerToken}` }, payload: { email: options.email, role: options.role ?? 'member', ...(options.slug && options.projectRole ? { project: { slug: options.slug, role: options.projectRole } } : {}) } });
   if (invited.statusCode !== 201) throw new Error(`invite failed: ${invited.body}`);
   const mails = (await listOutboxEvents(server.database.db, EMAIL_TOPIC)).map((event) => openEmailPayload(server.ctx, event));
   const token = mails.filter((m) => m.to === options.email).at(-1)?.text.match(/#token=([A-Za-z0-9_-]+)/)?.[1];
