@@ -123,7 +123,7 @@ describe('an anonymous reporter in a real browser', () => {
     const { page, watch } = await watchedPage(browser, { viewport: { width: 390, height: 844 } });
     await page.goto(`${server.url}/p/payqi/report`);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await screenshot(page, 'report-form-phone');
     clean(watch);
   });

@@ -121,7 +121,7 @@ describe('zero-knowledge reports in a real browser', () => {
       expect(request).not.toContain(keyBody);
       expect(request).not.toContain(PASSPHRASE);
     }
-    expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))).not.toContain('PRIVATE KEY');
+    expect(await page.evaluate('JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })')).not.toContain('PRIVATE KEY');
     await panel.getByRole('button', { name: /Forget the key/ }).click();
     expect(await page.getByText(CANARY).count()).toBe(0);
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
