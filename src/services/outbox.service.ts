@@ -10,8 +10,6 @@ export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
-  /** The same message as HTML (src/mail/html-mail.ts), sent alongside `text` as multipart/alternative; never with `pgpMime`. */
-  html?: string | undefined;
   /** Where replies go, e.g. a report's reply address in the email intake. */
   replyTo?: string | undefined;
   /** `text` is an armoured OpenPGP message of a MIME entity: send it as PGP/MIME (RFC 3156) rather than as plain text. */
