@@ -60,9 +60,11 @@ export function UsersSection() {
                 </td>
                 <td>{u.mfaEnabled ? <span className="badge ok">on</span> : <span className="badge warn">off</span>}</td>
                 <td>{u.disabled ? <span className="badge bad">deactivated</span> : <span className="badge ok">active</span>}</td>
-                <td className="admin-actions">
+                <td>
+                  <div className="admin-actions">
                   <button type="button" className="secondary" onClick={() => endSessions.mutate(u)}>End sessions of {u.email}</button>
                   <button type="button" className="secondary" onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}>{u.disabled ? 'Reactivate' : 'Deactivate'} {u.email}</button>
+                  </div>
                 </td>
               </tr>
             ))}
