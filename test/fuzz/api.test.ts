@@ -65,10 +65,11 @@ describe(`fuzzing every route on ${KIND}`, () => {
     expect(routes.length).toBeGreaterThan(100);
     const runs = Math.ceil(TOTAL / routes.length);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     console.log(`fuzz: EMBARGO_FUZZ_SEED=${SEED} EMBARGO_FUZZ_REQUESTS=${TOTAL} replays this run`);
     for (const [index, route] of routes.entries()) await fuzzRoute(h.app, h.database.db, route, credentials, known, { runs, seed: SEED + index, collect: COLLECT }, outcome);
     const slowest = Object.entries(outcome.msByRoute).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([route, ms]) => `${route} ${Math.round(ms)} ms`);
-    console.log(`fuzz: ${outcome.requests} requests over ${routes.length} routes in ${Math.round(performance.now() - started)} ms; by status`, outcome.byStatus, '\nslowest routes:', slowest);
+    console.log(`fuzz: ${outcome.requests} requests over ${routes.length} routes in ${Math.round(performance.now() - started)} ms (${Math.round(process.cpuUsage(cpu).user / 1000)} ms CPU); by status`, outcome.byStatus, '\nslowest routes:', slowest);
     if (COLLECT && COLLECT.size > 0) console.log([...COLLECT.values()].join('\n\n'));
     expect([...(COLLECT?.keys() ?? [])]).toEqual([]);
     expect(outcome.requests).toBeGreaterThanOrEqual(TOTAL);

@@ -48,6 +48,7 @@ describe('fuzzing findings stay fixed', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ error: { code: 'validation_failed', message: 'the URL is not valid', details: [{ path: 'url', message: 'has a malformed percent-encoding' }] } });
       expect(response.body).not.toMatch(/FST_/);
+      expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
     });
 
     it('treats a project slug or advisory id with a NUL byte as no such object (PostgreSQL refuses NUL in text)', async () => {

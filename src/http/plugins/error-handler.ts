@@ -98,6 +98,8 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
  * as every other error instead of Fastify's own body naming its error codes.
  */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // These replies skip every plugin's hooks, the security headers' included: the two that matter for a JSON error are set here.
+  reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
   if (error.statusCode !== undefined && error.statusCode < 500) {
     send(reply, 'validation_failed', 'the URL is not valid', [{ path: 'url', message: 'has a malformed percent-encoding' }]);
     return;
