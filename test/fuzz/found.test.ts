@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintPolicyYaml } from '../../src/domain/policy/parse.ts';
 import { checkContent } from '../../src/services/advisories/content.ts';
 import type { AdvisoryContent } from '../../src/storage/schema-advisories.ts';
 import { advisoryBody } from '../support/advisories.ts';
-import { accountsHarness } from '../support/accounts.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD, accountsHarness } from '../support/accounts.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { examplePolicyExpiringIn } from '../support/policies.ts';
 import { validReport } from '../support/reports.ts';
@@ -86,6 +87,14 @@ describe('fuzzing findings stay fixed', () => {
       const updated = await h.app.inject({ method: 'PUT', url: '/api/v1/projects/payqi/policy', headers: h.ownerAuth, payload: { policy } });
       expect(updated.statusCode).toBe(400);
       expect(updated.json().error).toMatchObject({ code: 'invalid_policy', details: [{ path: 'project.name' }] });
+    });
+
+    it('refuses a body nested deeper than any document, even on a route that reads no body', async () => {
+      const session = await h.browserLogin(OWNER_EMAIL, OWNER_PASSWORD);
+      const deep = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
+      const response = await h.app.inject({ method: 'DELETE', url: `/api/v1/account/sessions/${randomUUID()}`, headers: { ...session.headers, 'content-type': 'application/json' }, payload: deep });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'validation_failed', details: [{ path: `body${'[0]'.repeat(64)}`, message: 'is nested too deeply' }] });
     });
 
     it('refuses a policy update whose YAML has a dangling alias with invalid_policy', async () => {

@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'y
 import type { Document, Node as YamlNode } from 'yaml';
 import { EmbargoError, formatPath } from '../../errors.ts';
 import type { ErrorDetail } from '../../errors.ts';
-import { nulCharacterPaths } from '../text/nul-characters.ts';
+import { scanText } from '../text/nul-characters.ts';
 import { flattenIssues } from './issues.ts';
 import { policySchema } from './schema.ts';
 import type { Policy } from './schema.ts';
@@ -39,7 +39,8 @@ export function lintPolicyYaml(text: string): PolicyLintResult {
     throw error;
   }
   // PostgreSQL cannot store NUL: a `"\0"` escape in a value would otherwise fail only when the policy is saved.
-  const nulPaths = nulCharacterPaths(data);
+  const { nulPaths, tooDeepAt } = scanText(data);
+  if (tooDeepAt !== undefined) return { ok: false, details: [{ path: tooDeepAt, message: 'Is nested too deeply' }] };
   if (nulPaths.length > 0) return { ok: false, details: nulPaths.map((path) => ({ path, message: 'Must not contain the NUL character (U+0000)' })) };
   const result = policySchema.safeParse(data);
   if (result.success) return { ok: true, policy: result.data };

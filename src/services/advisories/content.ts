@@ -2,7 +2,7 @@ import semver from 'semver';
 import { openText, seal } from '../../crypto/envelope.ts';
 import type { AffectedPackage, Credit, Severity } from '../../domain/advisories/model.ts';
 import { ratingOf, scoreVector } from '../../domain/cvss/score.ts';
-import { nulCharacterPaths } from '../../domain/text/nul-characters.ts';
+import { scanText } from '../../domain/text/nul-characters.ts';
 import { EmbargoError, type ErrorDetail } from '../../errors.ts';
 import type { AdvisoryContent, AdvisoryRow } from '../../storage/schema-advisories.ts';
 import type { ServiceContext } from '../context.ts';
@@ -96,7 +96,7 @@ export function buildContent(input: ParsedContentInput, reporters: readonly Repo
 
 export function checkContent(content: AdvisoryContent, reporters: readonly ReporterCredit[], prefix = 'body'): void {
   // Published content is stored in clear as jsonb, which cannot hold NUL: refused here, not at publication.
-  const nul = nulCharacterPaths(content, [prefix]).map((path) => ({ path, message: 'contains the NUL character (U+0000)' }));
+  const nul = scanText(content, [prefix]).nulPaths.map((path) => ({ path, message: 'contains the NUL character (U+0000)' }));
   const problems = [...versionProblems(content.affected, `${prefix}.affected`), ...creditProblems(content.credits, reporters, `${prefix}.credits`), ...nul];
   if (problems.length > 0) throw new EmbargoError('validation_failed', 'the advisory has invalid fields', problems);
 }
