@@ -5,10 +5,27 @@
  * The informative tests (§6.3) are left out: 6.3.8 spawns `hunspell`, and
  * others fetch URLs, neither of which belongs in rendering or in a request.
  */
-import * as mandatory from '@secvisogram/csaf-validator-lib/basic.js';
-import * as optional from '@secvisogram/csaf-validator-lib/optionalTests.js';
-import validateStrict from '@secvisogram/csaf-validator-lib/validateStrict.js';
 import type { ValidationResult } from '@secvisogram/csaf-validator-lib/validateStrict.js';
+
+/**
+ * The library compiles hundreds of JSON schemas when imported: about 5 s, most of
+ * the server's start-up (docs/PERFORMANCE.md). Only an advisory preview needs it,
+ * so it is loaded on the first validation instead of at start.
+ */
+type Library = {
+  mandatory: typeof import('@secvisogram/csaf-validator-lib/basic.js');
+  optional: typeof import('@secvisogram/csaf-validator-lib/optionalTests.js');
+  validateStrict: typeof import('@secvisogram/csaf-validator-lib/validateStrict.js').default;
+};
+let library: Promise<Library> | undefined;
+function loadLibrary(): Promise<Library> {
+  library ??= Promise.all([
+    import('@secvisogram/csaf-validator-lib/basic.js'),
+    import('@secvisogram/csaf-validator-lib/optionalTests.js'),
+    import('@secvisogram/csaf-validator-lib/validateStrict.js'),
+  ]).then(([mandatory, optional, strict]) => ({ mandatory, optional, validateStrict: strict.default }));
+  return library;
+}
 
 export interface CsafValidation {
   /** `test: /instance/path: message` for each failed mandatory test; empty when the document is valid. */
@@ -18,6 +35,7 @@ export interface CsafValidation {
 }
 
 export async function validateCsafDocument(doc: unknown): Promise<CsafValidation> {
+  const { mandatory, optional, validateStrict } = await loadLibrary();
   const [mandatoryResult, optionalResult] = await Promise.all([
     validateStrict(Object.values(mandatory), doc),
     validateStrict(Object.values(optional), doc),
