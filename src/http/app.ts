@@ -9,7 +9,7 @@ import { loggerOptions } from './logger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { browserSecurityPlugin } from './plugins/browser-security.ts';
 import { errorHandlerPlugin, frameworkErrorHandler } from './plugins/error-handler.ts';
-import { metricsPlugin, type JobRunnerProbe } from './plugins/metrics.ts';
+import { metricsPlugin, metricsRoute, type JobRunnerProbe } from './plugins/metrics.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import { nulGuardPlugin } from './plugins/nul-guard.ts';
 import { rateLimitPlugin } from './plugins/rate-limits.ts';
@@ -124,6 +124,7 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(csafRoutes, routeOptions);
   await app.register(subscriptionRoutes, routeOptions);
   await app.register(notificationPreferenceRoutes, routeOptions);
+  await app.register(metricsRoute);
   await app.register(webRoutes, { ...routeOptions, distDir: options.webDistDir });
   return app;
 }

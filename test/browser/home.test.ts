@@ -35,7 +35,7 @@ describe('web UI shell in a real browser', () => {
     const { page, watch } = await watchedPage(browser, { viewport: { width: 390, height: 844 } });
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'home-phone');
     expect(watch.pageErrors).toEqual([]);

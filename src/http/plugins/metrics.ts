@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -115,7 +115,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsOption
     }
   });
 
-  app.get(METRICS_PATH, { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+  app.decorate('scrapeMetrics', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!opts.token && opts.env === 'production') throw new EmbargoError('route_not_found', `no route GET ${METRICS_PATH}`);
     if (opts.token && !authorised.has(request)) throw new EmbargoError('unauthenticated', 'metrics need the metrics bearer token (EMBARGO_METRICS_TOKEN)');
     // Started on first scrape: its event-loop and GC observers are per process, and most apps (tests) are never scraped.
@@ -126,4 +126,19 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsOption
     await refresh();
     return reply.header('cache-control', 'no-store').type(registry.contentType).send(await registry.metrics());
   });
+});
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    scrapeMetrics(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+  }
+}
+
+/**
+ * The scrape route itself, registered after access control like every other
+ * route, so that its access rule is recorded and checked with theirs (the
+ * metrics plugin has to come earlier only for its token hook).
+ */
+export const metricsRoute = fp(async (app: FastifyInstance) => {
+  app.get(METRICS_PATH, { config: { access: 'public' }, schema: { hide: true } }, (request, reply) => app.scrapeMetrics(request, reply));
 });
