@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { publishDueAdvisories } from '../services/advisories/lifecycle.service.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -13,7 +14,7 @@ export interface JobRunner {
   requestScan(): Promise<void>;
   /** Queues a run of the advisory publication job now. */
   requestAdvisoryPublication(): Promise<void>;
-  /** Waits up to `timeoutMs` for running jobs, then stops. */
+  /** Starts no new job, waits up to `timeoutMs` for running jobs and pg-boss's own queries, then stops: the pool may end after it. */
   stop(timeoutMs?: number): Promise<void>;
   /** Started, not stopped, and pg-boss has reported no error for a while: readiness asks this. */
   isHealthy(): boolean;
@@ -47,7 +48,21 @@ const QUEUES = [SLA_SCAN_QUEUE, ADVISORY_PUBLISH_QUEUE] as const;
  * minute late and never early.
  */
 export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>, ctx: ServiceContext, options: { schedule?: boolean; onError?: (error: unknown) => void } = {}): Promise<JobRunner> {
-  const boss = new PgBoss({ db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) }, schema: 'pgboss', schedule: options.schedule ?? true, supervise: true });
+  // pg-boss's own stop does not wait for everything it started: a worker whose fetch is in flight when stop begins
+  // gets its job afterwards, and a finished job is marked complete or failed without being awaited. Its queries and
+  // our handlers are counted here so stop() returns only when none is left and the pool can end after it.
+  let queriesInFlight = 0;
+  let jobsInFlight = 0;
+  let stopping = false;
+  const executeSql = async (text: string, values: unknown[]) => {
+    queriesInFlight += 1;
+    try {
+      return await database.executeSql(text, values);
+    } finally {
+      queriesInFlight -= 1;
+    }
+  };
+  const boss = new PgBoss({ db: { executeSql }, schema: 'pgboss', schedule: options.schedule ?? true, supervise: true });
   let running = false;
   let lastErrorAt = -Infinity;
   boss.on('error', (error) => {
@@ -57,11 +72,16 @@ export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>,
   boss.on('stopped', () => (running = false));
   const failures: Record<string, number> = Object.fromEntries(QUEUES.map((queue) => [queue, 0]));
   const counted = (queue: string, task: () => Promise<unknown>) => async () => {
+    // Fetched after stop began: not started, so it does not outlive the pool; pg-boss retries it after the restart.
+    if (stopping) throw new Error('the job runner is stopping; the job runs again after the restart');
+    jobsInFlight += 1;
     try {
       await task();
     } catch (error) {
       failures[queue] = (failures[queue] ?? 0) + 1;
       throw error; // pg-boss marks the job failed and retries it by the queue's policy
+    } finally {
+      jobsInFlight -= 1;
     }
   };
   await boss.start();
@@ -83,8 +103,12 @@ export async function startJobRunner(database: Pick<OpenDatabase, 'executeSql'>,
       await boss.send(ADVISORY_PUBLISH_QUEUE, {});
     },
     async stop(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
       running = false;
+      stopping = true;
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+      // Polled on a timer, so a job's un-awaited completion query (issued a few microtasks after the job ends) is counted.
+      while ((queriesInFlight > 0 || jobsInFlight > 0) && Date.now() < deadline) await delay(20);
     },
     isHealthy: () => running && Date.now() - lastErrorAt > ERROR_QUARANTINE_MS,
     async queueDepths() {

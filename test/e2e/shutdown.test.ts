@@ -75,6 +75,8 @@ describe('embargo serve stops gracefully on SIGTERM', () => {
     expect(await server.exited).toBe(0);
     expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_SECONDS * 1000 - 500);
     expect(await cut).toBe('cut');
+    // Jobs stop before the pool ends: no pg-boss query runs on a closed pool.
+    expect(server.output()).not.toMatch(/after calling end on the pool/);
     server = undefined;
 
     // The embedded database was closed cleanly and its lock released: the CLI opens it.
