@@ -78,7 +78,10 @@ describe.each(databaseKinds)('email intake over SMTP on %s', (kind) => {
 
   beforeAll(async () => {
     h = await accountsHarness(kind, { start: new Date() });
-    for (const name of ['payqi', 'leher']) await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy: (await examplePolicyExpiringIn(name)).text } });
+    await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy: (await examplePolicyExpiringIn('payqi')).text } });
+    // leher keeps report titles in clear, where PostgreSQL itself sees (and refuses) a NUL.
+    const leher = (await examplePolicyExpiringIn('leher')).text.replace('report_form:', 'report_form:\n  title_in_clear: true');
+    await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy: leher } });
     projectKey = (await h.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/intake-key', headers: h.ownerAuth })).json().publicKey;
     outgoing = await startTestSmtpServer();
     mailer = createSmtpMailer({ smtpUrl: outgoing.url, from: 'embargo@embargo.test', domain: 'embargo.test' });
@@ -152,6 +155,25 @@ describe.each(databaseKinds)('email intake over SMTP on %s', (kind) => {
     expect(report.title).toBe('Signature bypass in webhook verification');
     expect(report.content.description.trim()).toBe(`PGP/MIME body: ${CANARY}`);
     expect(report.attachments.map((a: { filename: string }) => a.filename)).toEqual(['poc.py']);
+  });
+
+  it('turns control characters in the subject into spaces and drops bidi overrides: the clear-text title never fails the write', async () => {
+    // An encoded word carries any byte into the decoded subject, NUL (which PostgreSQL refuses in text) included.
+    const subject = 'Heap\u0000overflow\u0007 in \u202Eparser\u001B[31m \u{1F469}\u200D\u{1F4BB}';
+    const raw = [
+      'From: ada@researcher.example',
+      `To: security+leher@${DOMAIN}`,
+      `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`,
+      `Message-ID: <control-${kind}@researcher.example>`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The parser overflows its heap buffer.',
+      '',
+    ].join('\r\n');
+    await send({ envelope: { from: 'ada@researcher.example', to: `security+leher@${DOMAIN}` }, raw });
+    const report = await teamRead((await newestReport()).id);
+    expect(report.title).toBe('Heap overflow in parser [31m \u{1F469}\u200D\u{1F4BB}');
+    expect(report.content.description).toBe('The parser overflows its heap buffer.');
   });
 
   it('adds a reply to the acknowledgement to the thread, not as a new report, without the quoted secrets', async () => {

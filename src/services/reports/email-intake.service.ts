@@ -81,8 +81,12 @@ function requireText(text: string): string {
   return trimmed;
 }
 
+/**
+ * A subject is any bytes an encoded word carries: control characters (NUL, which PostgreSQL refuses in a title kept
+ * in clear, and terminal escapes) become spaces, and bidi controls, which can make a title read backwards, go.
+ */
 function titleOf(subject: string | undefined): string {
-  const clean = (subject ?? '').replace(/\s+/g, ' ').trim();
+  const clean = (subject ?? '').replace(/\p{Cc}/gu, ' ').replace(/\p{Bidi_Control}/gu, '').replace(/\s+/g, ' ').trim();
   return clean === '' ? '(no subject)' : Array.from(clean).slice(0, MAX_TITLE).join('');
 }
 
