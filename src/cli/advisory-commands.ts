@@ -2,10 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { EmbargoError } from '../errors.ts';
-import { exportAdvisory, importAdvisory, type ExportFormat } from '../services/advisories/transfer.service.ts';
+import type { ExportFormat } from '../services/advisories/transfer.service.ts';
 import { printJson, type Output } from './output.ts';
 import type { Run } from './run.ts';
 import { withServices } from './services.ts';
+
+// Implementations load when their command runs, not when the CLI starts: `--help` needs none of them.
+const transfer = () => import('../services/advisories/transfer.service.ts');
 
 const formats: readonly ExportFormat[] = ['osv', 'csaf', 'cve5'];
 
@@ -32,6 +35,7 @@ export function registerAdvisoryCommands(program: Command, run: Run, output: Out
     .option('--json', 'print the result as JSON')
     .action((files: string[], opts: { project: string; draft?: boolean; json?: boolean }) =>
       run(opts, async () => {
+        const { importAdvisory } = await transfer();
         const documents = await Promise.all(files.map(async (file) => ({ file, json: await readJson(file) })));
         // One database session for all files; each file is its own transaction, so a bad file stops the run after the good ones before it.
         const imported = await withServices(async (ctx) => {
@@ -55,6 +59,7 @@ export function registerAdvisoryCommands(program: Command, run: Run, output: Out
     .action((id: string, opts: { format: string; assignerOrgId?: string; assignerShortName?: string }) =>
       run({}, async () => {
         if (!formats.includes(opts.format as ExportFormat)) throw new EmbargoError('validation_failed', 'unknown format', [{ path: '--format', message: 'must be osv, csaf or cve5' }]);
+        const { exportAdvisory } = await transfer();
         const assigner = opts.assignerOrgId && opts.assignerShortName ? { assignerOrgId: opts.assignerOrgId, assignerShortName: opts.assignerShortName } : undefined;
         printJson(output, await withServices((ctx) => exportAdvisory(ctx, id, opts.format as ExportFormat, assigner)));
         return 0;

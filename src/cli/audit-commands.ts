@@ -2,17 +2,18 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { readConfig } from '../config/index.ts';
 import { auditJsonLine, escapeForLine, renderAuditLine } from '../domain/audit/render.ts';
 import { EmbargoError } from '../errors.ts';
-import { appendAudit, checkpointAudit, exportAudit, verifyAudit } from '../services/audit.service.ts';
 import type { Db } from '../storage/database.ts';
-import { openConfiguredDatabase } from '../storage/open-for-config.ts';
 import { printJson, type Output } from './output.ts';
 import type { Run } from './run.ts';
 
+// Implementations load when their command runs, not when the CLI starts: `--help` needs none of them.
+const audits = () => import('../services/audit.service.ts');
+
 /** The audit commands need only the database and the server secret (the checkpoint key derives from it). */
 async function withAuditDatabase<T>(body: (db: Db, serverSecret: string) => Promise<T>): Promise<T> {
+  const [{ readConfig }, { openConfiguredDatabase }] = await Promise.all([import('../config/index.ts'), import('../storage/open-for-config.ts')]);
   const config = await readConfig();
   const database = await openConfiguredDatabase(config);
   try {
@@ -34,6 +35,7 @@ function parseIsoDate(value: string, option: string): Date {
 }
 
 async function* jsonLines(db: Db, range: { since: Date; until?: Date | undefined }, counter: { lines: number }): AsyncGenerator<string> {
+  const { exportAudit } = await audits();
   for await (const record of exportAudit(db, range)) {
     counter.lines += 1;
     yield auditJsonLine(record);
@@ -49,6 +51,7 @@ export function registerAuditCommands(program: Command, run: Run, output: Output
     .option('--json', 'print the result as JSON')
     .action((opts: { json?: boolean }) =>
       run(opts, async () => {
+        const { verifyAudit } = await audits();
         const result = await withAuditDatabase((db, serverSecret) => verifyAudit(db, { serverSecret }));
         if (opts.json) printJson(output, result);
         else if (result.ok) output.out.write(`audit log intact: ${result.entries} entries checked, ${result.checkpointsVerified} checkpoints verified, last seq ${result.lastSeq}\n`);
@@ -66,6 +69,7 @@ export function registerAuditCommands(program: Command, run: Run, output: Output
     .option('--json', 'print the checkpoint as JSON')
     .action((opts: { json?: boolean }) =>
       run(opts, async () => {
+        const { checkpointAudit } = await audits();
         const checkpoint = await withAuditDatabase((db, serverSecret) => checkpointAudit(db, { serverSecret, now: new Date() }));
         if (opts.json) printJson(output, checkpoint ?? null);
         else if (checkpoint) output.out.write(`checkpoint at seq ${checkpoint.seq}: hash ${checkpoint.hash}, key ${checkpoint.keyId}, signature ${checkpoint.signature}\n`);
@@ -84,6 +88,7 @@ export function registerAuditCommands(program: Command, run: Run, output: Output
       run({}, async () => {
         const range = { since: parseIsoDate(opts.since, '--since'), until: opts.until === undefined ? undefined : parseIsoDate(opts.until, '--until') };
         const counter = { lines: 0 };
+        const { appendAudit } = await audits();
         await withAuditDatabase(async (db) => {
           const lines = Readable.from(jsonLines(db, range, counter));
           if (opts.output === undefined) await pipeline(lines, output.out, { end: false });

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readConfig } from '../config/index.ts';
-import { loadConfig } from '../config/load.ts';
-import { createBackup, restoreBackup } from '../services/backup/backup.service.ts';
 import { printJson, type Output } from './output.ts';
 import type { Run } from './run.ts';
+
+// Implementations load when their command runs, not when the CLI starts: `--help` needs none of them.
+const backups = () => import('../services/backup/backup.service.ts');
 
 export function registerBackupCommands(program: Command, run: Run, output: Output): void {
   program
@@ -16,6 +16,7 @@ export function registerBackupCommands(program: Command, run: Run, output: Outpu
     .option('--json', 'print the summary as JSON')
     .action((file: string, opts: { json?: boolean }) =>
       run(opts, async () => {
+        const [{ createBackup }, { readConfig }] = await Promise.all([backups(), import('../config/index.ts')]);
         const summary = await createBackup(await readConfig(), file);
         if (opts.json) printJson(output, summary);
         else {
@@ -38,6 +39,7 @@ export function registerBackupCommands(program: Command, run: Run, output: Outpu
     .action((file: string, opts: { force?: boolean; json?: boolean }) =>
       run(opts, async () => {
         // Not readConfig: that would generate fresh secrets into the target before the backup's could be restored.
+        const [{ restoreBackup }, { loadConfig }] = await Promise.all([backups(), import('../config/load.ts')]);
         const summary = await restoreBackup(await loadConfig(), file, { force: opts.force === true });
         if (opts.json) printJson(output, summary);
         else {

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { finaliseConfig, readConfig, type Config } from '../config/index.ts';
-import { loadConfig } from '../config/load.ts';
-import { resolveSecrets } from '../config/secrets.ts';
-import { addEncryptionKey } from '../config/secrets-file.ts';
+import type { Config } from '../config/index.ts';
 import { EmbargoError } from '../errors.ts';
-import { createServiceContext, type ServiceContext } from '../services/context.ts';
-import { encryptionKeyId, keyStatus, recordKeyRotation, reencryptAll, type ReencryptionResult } from '../services/keys.service.ts';
+import type { ServiceContext } from '../services/context.ts';
+import type { ReencryptionResult } from '../services/keys.service.ts';
 import type { OpenDatabase } from '../storage/database.ts';
-import { openConfiguredDatabase } from '../storage/open-for-config.ts';
 import { printJson, type Output } from './output.ts';
 import type { Run } from './run.ts';
 
@@ -18,7 +14,13 @@ const CONFIGURED_KEYS =
   'generate a key (`openssl rand -base64 48`), set it as EMBARGO_ENCRYPTION_KEY, move the current key to EMBARGO_PREVIOUS_ENCRYPTION_KEYS ' +
   '(comma-separated, newest first), restart every server, then run `embargo keys reencrypt`. Drop the previous key only once `embargo keys status` shows it protects nothing.';
 
+// Implementations load when their command runs, not when the CLI starts: `--help` needs none of them.
+const keyService = () => import('../services/keys.service.ts');
+const configuration = () => import('../config/index.ts');
+const serviceContext = async (config: Config, database: OpenDatabase) => (await import('../services/context.ts')).createServiceContext(config, database.db);
+
 async function withDatabase<T>(config: Config, body: (database: OpenDatabase) => Promise<T>): Promise<T> {
+  const { openConfiguredDatabase } = await import('../storage/open-for-config.ts');
   const database = await openConfiguredDatabase(config);
   try {
     return await body(database);
@@ -41,7 +43,8 @@ async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Prom
   }
 }
 
-function reencrypt(ctx: ServiceContext, dryRun: boolean): Promise<ReencryptionResult> {
+async function reencrypt(ctx: ServiceContext, dryRun: boolean): Promise<ReencryptionResult> {
+  const { reencryptAll } = await keyService();
   return interruptible((signal) => reencryptAll(ctx, { dryRun, signal }));
 }
 
@@ -71,13 +74,20 @@ export function registerKeysCommands(program: Command, run: Run, output: Output)
     .option('--json', 'print the new key id and the counts as JSON')
     .action((opts: { json?: boolean }) =>
       run(opts, async () => {
+        const [{ loadConfig }, { finaliseConfig }, { resolveSecrets }, { addEncryptionKey }, { encryptionKeyId, recordKeyRotation }] = await Promise.all([
+          import('../config/load.ts'),
+          configuration(),
+          import('../config/secrets.ts'),
+          import('../config/secrets-file.ts'),
+          keyService(),
+        ]);
         const parsed = await loadConfig();
         if (parsed.secrets.encryptionKey !== undefined) throw new EmbargoError('conflict', CONFIGURED_KEYS);
         const config = await finaliseConfig(parsed);
         // The database (and its data-directory lock) is opened before the key is added, so a running embedded server stops the rotation before it changes anything.
         return withDatabase(config, async (database) => {
           const rotation = await addEncryptionKey(config.dataDir, { now: new Date(), keyIdOf: encryptionKeyId });
-          const ctx = createServiceContext({ ...config, secrets: await resolveSecrets(parsed) }, database.db);
+          const ctx = await serviceContext({ ...config, secrets: await resolveSecrets(parsed) }, database);
           await recordKeyRotation(ctx, rotation);
           const result = await reencrypt(ctx, false);
           if (opts.json) printJson(output, { rotation, reencryption: result });
@@ -97,8 +107,8 @@ export function registerKeysCommands(program: Command, run: Run, output: Output)
     .option('--json', 'print the counts as JSON')
     .action((opts: { dryRun?: boolean; json?: boolean }) =>
       run(opts, async () => {
-        const config = await readConfig();
-        const result = await withDatabase(config, (database) => reencrypt(createServiceContext(config, database.db), opts.dryRun === true));
+        const config = await (await configuration()).readConfig();
+        const result = await withDatabase(config, async (database) => reencrypt(await serviceContext(config, database), opts.dryRun === true));
         if (opts.json) printJson(output, result);
         else printReencryption(output, result);
         return exitCodeOf(output, result);
@@ -111,8 +121,9 @@ export function registerKeysCommands(program: Command, run: Run, output: Output)
     .option('--json', 'print the status as JSON')
     .action((opts: { json?: boolean }) =>
       run(opts, async () => {
-        const config = await readConfig();
-        const status = await withDatabase(config, (database) => keyStatus(createServiceContext(config, database.db)));
+        const config = await (await configuration()).readConfig();
+        const { keyStatus } = await keyService();
+        const status = await withDatabase(config, async (database) => keyStatus(await serviceContext(config, database)));
         if (opts.json) printJson(output, status);
         else {
           for (const key of status.keys) {

@@ -1,12 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { signCleartext } from '../crypto/cleartext-signature.ts';
-import { lintPolicyYaml, parsePolicyYaml } from '../domain/policy/parse.ts';
 import { EmbargoError } from '../errors.ts';
-import { renderSecurityMd } from '../formats/security-md.ts';
-import { renderSecurityTxt } from '../formats/security-txt.ts';
 import { printJson, type Output } from './output.ts';
 import type { Run } from './run.ts';
+
+// Implementations load when their command runs, not when the CLI starts: `--help` needs none of them.
+const policies = () => import('../domain/policy/parse.ts');
 
 async function readText(path: string, what: string): Promise<string> {
   try {
@@ -26,6 +25,7 @@ export function registerPolicyCommands(program: Command, run: Run, output: Outpu
     .option('--json', 'print the result as JSON')
     .action((file: string, opts: { json?: boolean }) =>
       run(opts, async () => {
+        const { lintPolicyYaml } = await policies();
         const result = lintPolicyYaml(await readText(file, 'policy file'));
         if (result.ok) {
           if (opts.json) printJson(output, { ok: true, slug: result.policy.project.slug });
@@ -48,16 +48,20 @@ export function registerPolicyCommands(program: Command, run: Run, output: Outpu
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((file: string, opts: { format: string; sign?: string; passphraseEnv?: string; canonical?: string; policyUrl?: string; output?: string; json?: boolean }) =>
       run(opts, async () => {
+        const { parsePolicyYaml } = await policies();
         const parsed = parsePolicyYaml(await readText(file, 'policy file'), file);
         let text: string;
         if (opts.format === 'security-md') {
           if (opts.sign) throw new EmbargoError('validation_failed', '--sign applies to security-txt only', [{ path: '--sign', message: 'only with --format security-txt' }]);
+          const { renderSecurityMd } = await import('../formats/security-md.ts');
           text = renderSecurityMd(parsed, {});
         } else if (opts.format === 'security-txt') {
+          const { renderSecurityTxt } = await import('../formats/security-txt.ts');
           text = renderSecurityTxt(parsed, { now: new Date(), canonicalUrl: opts.canonical, policyUrl: opts.policyUrl });
           if (opts.sign) {
             const passphrase = opts.passphraseEnv ? process.env[opts.passphraseEnv] : undefined;
             const armoredPrivateKey = await readText(opts.sign, 'signing key');
+            const { signCleartext } = await import('../crypto/cleartext-signature.ts');
             text = await signCleartext(text, passphrase === undefined ? { armoredPrivateKey } : { armoredPrivateKey, passphrase });
           }
         } else {
