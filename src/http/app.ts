@@ -5,7 +5,7 @@ import type { Config } from '../config/index.ts';
 import { createServiceContext, type ServiceContext } from '../services/context.ts';
 import type { SecurityTxtSigner } from '../services/policy-documents.service.ts';
 import type { OpenDatabase } from '../storage/database.ts';
-import { loggerOptions } from './logger.ts';
+import { logAbandonedRequests, loggerOptions, OneLinePerRequest } from './logger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { browserSecurityPlugin } from './plugins/browser-security.ts';
 import { errorHandlerPlugin, frameworkErrorHandler } from './plugins/error-handler.ts';
@@ -83,6 +83,7 @@ export async function build(options: BuildOptions): Promise<App> {
   const ctx = createServiceContext(config, options.database.db, options.now);
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
+    logController: new OneLinePerRequest(),
     genReqId: () => randomUUID(),
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Only configured proxies are believed about client addresses (EMBARGO_TRUST_PROXY).
@@ -93,6 +94,7 @@ export async function build(options: BuildOptions): Promise<App> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  logAbandonedRequests(app);
 
   await app.register(errorHandlerPlugin);
   // Before access control: its hook takes the metrics token off the request first (see the plugin).
