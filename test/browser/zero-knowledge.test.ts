@@ -34,7 +34,10 @@ describe('zero-knowledge reports in a real browser', () => {
     const ownerToken = await setUpOwner(server.app, server.database);
     owner = { authorization: `Bearer ${ownerToken}` };
     const policy = await examplePolicyExpiringIn('payqi', 190, clock.now());
-    expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: owner, payload: { policy: policy.text } })).statusCode).toBe(201);
+    // The affected version is asked for here, so the test sees it encrypted and decrypted like the other fields.
+    const withVersion = policy.text.replace('affected_versions: hidden', 'affected_versions: optional');
+    expect(withVersion).not.toBe(policy.text);
+    expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: owner, payload: { policy: withVersion } })).statusCode).toBe(201);
     const offline = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'PayQI security', email: 'security@payqi.example' }], passphrase: PASSPHRASE, format: 'armored' });
     privateKey = offline.privateKey;
     const installed = await server.app.inject({ method: 'PUT', url: '/api/v1/projects/payqi/intake-key', headers: owner, payload: { publicKey: offline.publicKey } });
@@ -55,6 +58,7 @@ describe('zero-knowledge reports in a real browser', () => {
     await page.getByRole('textbox', { name: /^Description/ }).fill(`Description ${CANARY}`);
     await page.getByRole('textbox', { name: /^Steps to reproduce/ }).fill(`Steps ${CANARY}`);
     await page.getByRole('textbox', { name: /^Impact/ }).fill(`Impact ${CANARY}`);
+    await page.getByRole('textbox', { name: /^Affected version/ }).fill(`Version ${CANARY}`);
     await page.getByLabel('Add files').setInputFiles({ name: `poc-${CANARY}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`exploit ${CANARY}\n`) });
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'zero-knowledge-form');
@@ -81,6 +85,7 @@ describe('zero-knowledge reports in a real browser', () => {
     expect(opened.title).toBe('Encrypted report');
     const content = opened.content as Record<string, unknown>;
     for (const field of ['description', 'steps_to_reproduce', 'impact']) expect(content[field], field).toMatch(ARMORED);
+    expect(content.affected_versions).toEqual({ text: expect.stringMatching(ARMORED) });
     expect(dump(opened)).not.toContain(CANARY);
     for (const message of messages) expect(dump(openMessage(server.ctx, message))).not.toContain(CANARY);
 
@@ -110,7 +115,8 @@ describe('zero-knowledge reports in a real browser', () => {
     await panel.getByRole('button', { name: 'Decrypt in this browser' }).click();
     await panel.getByText('Decrypted in this browser.').waitFor();
     const text = await panel.textContent();
-    for (const part of ['Title', 'Description', 'Steps', 'Impact']) expect(text).toContain(`${part} ${CANARY}`);
+    for (const part of ['Title', 'Description', 'Steps', 'Impact', 'Version']) expect(text).toContain(`${part} ${CANARY}`);
+    expect(await panel.getByRole('heading', { name: 'Affected versions' }).count()).toBe(1);
     expect(await panel.getByRole('link', { name: `poc-${CANARY}.txt` }).count()).toBe(1);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'zero-knowledge-decrypted');

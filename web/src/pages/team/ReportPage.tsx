@@ -52,6 +52,7 @@ function ReportView({ reportId, me }: { reportId: string; me: Me }) {
   const myRole = byId.get(me.id)?.role;
   const canWrite = me.role !== 'member' || myRole === 'triager' || myRole === 'project_admin';
   const looseAttachments = r.attachments.filter((a) => a.messageId === null);
+  const versionText = r.content.affected_versions?.text;
 
   return (
     <article>
@@ -73,6 +74,7 @@ function ReportView({ reportId, me }: { reportId: string; me: Me }) {
         <ZeroKnowledgeDecrypt
           fields={[
             ...fieldNames.filter(([key]) => isArmoredMessage(r.content[key])).map(([key, name]) => ({ label: name, armored: String(r.content[key]) })),
+            ...(isArmoredMessage(versionText) ? [{ label: 'Affected versions', armored: versionText }] : []),
             ...Object.entries(r.content.answers ?? {}).filter(([, a]) => isArmoredMessage(a)).map(([q, a]) => ({ label: q, armored: String(a) })),
           ]}
           attachments={r.attachments.filter((a) => a.filename.endsWith('.asc')).map((a) => ({
