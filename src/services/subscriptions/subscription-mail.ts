@@ -34,3 +34,24 @@ export function advisoryMail(publicUrl: string, serverSecret: string, to: string
     headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
+
+/**
+ * A new revision of a published advisory to one subscriber. Every revision carries a change note (the API requires
+ * one), so each is a documented change a consumer of the advisory would want to know about; the note is public (it
+ * is in the advisory's revision history), so it may be mailed.
+ */
+export function advisoryUpdateMail(
+  publicUrl: string,
+  serverSecret: string,
+  to: string,
+  id: string,
+  advisory: { advisoryId: string; title: string; url: string; revision: number; changeNote: string },
+): EmailMessage {
+  const unsubscribe = link(publicUrl, 'unsubscribe', subscriptionToken(serverSecret, id, 'unsubscribe'));
+  return {
+    to,
+    subject: `Security advisory ${advisory.advisoryId} updated: ${advisory.title}`,
+    text: `A security advisory was updated (revision ${advisory.revision}).\n\n${advisory.advisoryId}: ${advisory.title}\n${advisory.url}\n\nWhat changed: ${advisory.changeNote}\n\nTo stop receiving these mails, open:\n${unsubscribe}\n`,
+    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}

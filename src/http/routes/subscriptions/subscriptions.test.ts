@@ -103,6 +103,28 @@ describe.each(databaseKinds)('advisory subscriptions over SMTP on %s', (kind) =>
     expect(mailsTo('stays@example.org').filter((m) => m.text.includes(id))).toHaveLength(1);
   });
 
+  it('mails an update notice with the change note for each new revision of a published advisory, and nothing for draft edits', async () => {
+    await subscribeConfirmed('watcher@example.org', 'payqi');
+    await subscribeConfirmed('everything@example.org');
+    const id = await h.draft('payqi', { ...advisoryBody, title: 'Path traversal in export' });
+    expect((await h.call('PATCH', `/api/v1/advisories/${id}`, { summary: 'A draft edit' })).statusCode).toBe(200);
+    expect((await h.call('POST', `/api/v1/advisories/${id}/publish`)).statusCode).toBe(200);
+    await deliver();
+    const revised = await h.call('PATCH', `/api/v1/advisories/${id}`, { summary: 'Also reachable without authentication', revisionSummary: 'Wider impact: no sign-in needed' });
+    expect(revised.statusCode, revised.body).toBe(200);
+    await deliver();
+
+    for (const to of ['watcher@example.org', 'everything@example.org']) {
+      const mails = mailsTo(to).filter((m) => m.text.includes(id));
+      expect(mails.map((m) => header(m, 'Subject'))).toEqual([`Security advisory ${id}: Path traversal in export`, `Security advisory ${id} updated: Path traversal in export`]);
+      const update = mails[1]!;
+      expect(update.text).toContain('revision 2');
+      expect(update.text).toContain('What changed: Wider impact: no sign-in needed');
+      expect(header(update, 'List-Unsubscribe')).toBe(`<${link(update, 'unsubscribe')}>`);
+    }
+    expect(mailsTo('leher-only@example.org').filter((m) => m.text.includes(id))).toEqual([]);
+  });
+
   it('refuses a forged, altered or wrong-purpose token with a coded error and its field path', async () => {
     const [confirmation] = mailsTo('new@example.org');
     const token = link(confirmation!, 'confirm').split('token=')[1]!;
