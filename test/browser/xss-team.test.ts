@@ -87,6 +87,8 @@ describe('team pages render hostile input inert', () => {
     await signInInPage(page, server, clock, viewer);
     await page.goto(`${server.url}/reports/${reportId}`);
     await page.getByRole('heading', { level: 1 }).filter({ hasText: `${SCRIPT} title` }).waitFor();
+    // The assignee's name arrives with the member list, after the report itself.
+    await page.locator('main').getByText(`${IMG} Mallory`).first().waitFor();
     const main = (await page.locator('main').textContent())!;
     for (const text of [`${IMG} ${MD_LINK}`, `${SVG} steps`, RAW_HTML, `${SCRIPT} versions`, `${IMG} Mallory`, JS_LINK]) expect(main).toContain(text);
     // The server sanitises attachment names at intake (angle brackets become underscores); what is left shows as text.
