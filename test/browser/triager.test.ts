@@ -8,10 +8,17 @@ import { validReport } from '../support/reports.ts';
 import { invitedMemberWithMfa, movableClock, type TeamMember } from '../support/team-session.ts';
 
 /**
- * The triager's day: sign in with a password and a TOTP code, find the new
- * report in the inbox with its SLA badge, acknowledge it, score it with the
- * CVSS builder (live score), accept it, propose a disclosure date that the
- * reporter accepts through the portal API, and see the agreed date.
+ * The triager's day, in one browser session: sign in with a password and a
+ * TOTP code, find the new report in the inbox with its SLA badge, acknowledge
+ * it, score it with the CVSS builder (live score), accept it, propose a
+ * disclosure date that the reporter accepts through the portal API, see the
+ * agreed date, then draft the advisory from the report, see OSV, CSAF and CVE
+ * validate, publish it, and find it on the public pages and in both Atom feeds.
+ *
+ * Roles: triaging and drafting are open to the `triager` project role, but
+ * publishing needs `project_admin` (src/domain/access/policy.ts,
+ * `advisory.publish`), so the member who does all of this here is the
+ * project's admin.
  */
 describe('triager journey in a real browser', () => {
   const clock = movableClock();
@@ -27,7 +34,7 @@ describe('triager journey in a real browser', () => {
     owner = { authorization: `Bearer ${ownerToken}` };
     const policy = await examplePolicyExpiringIn('payqi', 190, clock.now());
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { authorization: `Bearer ${ownerToken}` }, payload: { policy: policy.text } })).statusCode).toBe(201);
-    triager = await invitedMemberWithMfa(server, clock, ownerToken, { email: 'tess@example.org', slug: 'payqi', projectRole: 'triager', displayName: 'Tess Triager' });
+    triager = await invitedMemberWithMfa(server, clock, ownerToken, { email: 'tess@example.org', slug: 'payqi', projectRole: 'project_admin', displayName: 'Tess Triager' });
     const submitted = await server.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: validReport });
     expect(submitted.statusCode).toBe(201);
     receipt = submitted.json();
@@ -38,7 +45,7 @@ describe('triager journey in a real browser', () => {
     await server?.close();
   });
 
-  it('signs in with MFA, triages, scores, accepts and agrees a disclosure date', async () => {
+  it('signs in with MFA, triages, scores, accepts, agrees a disclosure date, and publishes the advisory', { timeout: 120_000 }, async () => {
     const { page, watch } = await watchedPage(browser);
 
     // Sign in: a wrong password first, then the right one and a TOTP code from "the app".
@@ -76,6 +83,7 @@ describe('triager journey in a real browser', () => {
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByRole('heading', { name: 'State: acknowledged' }).waitFor();
     expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Draft an advisory' }).count()).toBe(0); // only once the report is accepted
 
     // CVSS 3.1 from the metric selects, scored live in the browser.
     const metrics: Array<[string, string]> = [['Attack vector (AV)', 'N'], ['Attack complexity (AC)', 'L'], ['Privileges required (PR)', 'N'], ['User interaction (UI)', 'N'], ['Scope (S)', 'U'], ['Confidentiality (C)', 'H'], ['Integrity (I)', 'H']];
@@ -113,6 +121,58 @@ describe('triager journey in a real browser', () => {
     await expect.poll(() => page.getByText('report.disclosure.accepted').count()).toBe(1);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'team-report');
+
+    // From the report to a draft advisory, prefilled from the team's assessment.
+    await page.getByRole('link', { name: 'Draft an advisory' }).click();
+    await page.waitForURL(new RegExp(`/projects/payqi/advisories/new\\?report=${receipt.id}$`));
+    await page.getByRole('button', { name: 'Create draft from this report' }).click();
+    await page.waitForURL(/\/projects\/payqi\/advisories\/PAYQI-\d{4}-0001\/edit$/);
+    const advisoryId = /advisories\/([^/]+)\/edit/.exec(page.url())![1]!;
+    await expect.poll(() => page.getByLabel('Title').inputValue()).toBe(validReport.title);
+    await expect.poll(() => page.getByLabel('CVSS 3.1 vector').inputValue()).toBe('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+    const title = 'Path traversal in payqi file download';
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Summary').fill('The download endpoint reads files outside its directory');
+    await page.getByLabel('Details (Markdown)').fill('Upgrade to **1.4.3**.');
+    await page.getByLabel('CVE id').fill('CVE-2026-23456');
+    await page.getByRole('button', { name: 'Add package' }).click();
+    await page.getByLabel('Ecosystem').fill('npm');
+    await page.getByLabel('Package name').fill('payqi-server');
+    await page.getByLabel('Introduced').fill('1.2.0');
+    await page.getByLabel('Fixed in').fill('1.4.3');
+    const formats = page.getByRole('list', { name: 'Output formats' });
+    for (const format of ['OSV', 'CSAF 2.0', 'CVE JSON 5.1']) {
+      await expect.poll(async () => (await formats.getByText(`${format}: valid`).count()) || (await formats.textContent()), { timeout: 15_000 }).toBe(1);
+    }
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'team-advisory-from-report');
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.getByText('Published.').waitFor();
+
+    // The public pages: the list, the advisory, and the project's page.
+    await page.goto(`${server.url}/advisories`);
+    const listed = page.getByRole('list', { name: 'Advisories' }).getByRole('link', { name: title });
+    await listed.waitFor();
+    await listed.click();
+    await page.waitForURL(new RegExp(`/advisories/${advisoryId}$`));
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    expect(await page.getByText('Critical').count()).toBeGreaterThan(0);
+    expect(await page.getByText(`${advisoryId} · CVE-2026-23456`).count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'public-advisory-from-journey');
+    await page.getByRole('link', { name: 'PayQI', exact: true }).click();
+    await page.waitForURL(/\/p\/payqi$/);
+    const projectAdvisories = page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: 'Advisories', exact: true }) });
+    await projectAdvisories.getByRole('link', { name: title }).waitFor();
+
+    // Both Atom feeds, fetched by the browser.
+    for (const feed of ['/advisories.atom', '/p/payqi/advisories.atom']) {
+      const fetched = (await page.evaluate(`fetch(${JSON.stringify(feed)}).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), body: await r.text() }))`)) as { status: number; type: string; body: string };
+      expect(fetched.status).toBe(200);
+      expect(fetched.type).toContain('atom');
+      expect(fetched.body).toContain(title);
+      expect(fetched.body).toContain(advisoryId);
+    }
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
 });

@@ -61,21 +61,24 @@ export async function apiSession(server: UiServer, clock: ReturnType<typeof mova
 }
 
 /**
- * Signs in from inside the page, as the login page does: the page's own
- * fetch gets the HttpOnly session cookie, and the CSRF token is kept where
- * the UI keeps it (sessionStorage, see web/src/api/client.ts). The TOTP code
- * is computed here, as the member's authenticator app would.
+ * Signs in through the /login page as a member would: email and password,
+ * then (if enrolled) a TOTP code computed here as their authenticator app
+ * would. The page is left on the page the sign-in lands on (the inbox).
  */
 export async function signInInPage(page: Page, server: UiServer, clock: ReturnType<typeof movableClock>, member: TeamMember): Promise<void> {
-  await page.goto(`${server.url}/`);
-  // Strings, not functions: they run in the page, whose globals this Node-side file does not type.
-  const post = (url: string, body: object) =>
-    page.evaluate(`fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(body))} }).then(async (r) => ({ status: r.status, body: await r.json() }))`) as Promise<{ status: number; body: Record<string, string> }>;
-  let response = await post('/api/v1/auth/login', { email: member.email, password: member.password, mode: 'browser' });
-  if (response.body.kind === 'mfa_required') {
-    clock.advance(30_000);
-    response = await post('/api/v1/auth/login/mfa', { challenge: response.body.challenge!, code: totpCode(member.totpSecret, clock.now()) });
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Email').fill(member.email);
+  await page.getByLabel('Password').fill(member.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const code = page.getByLabel('Authentication code');
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const refused = page.getByRole('alert');
+  await code.or(signedIn).or(refused).first().waitFor();
+  if (await code.count()) {
+    clock.advance(30_000); // a fresh time step: the previous code may have been used already
+    await code.fill(totpCode(member.totpSecret, clock.now()));
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await signedIn.or(refused).first().waitFor();
   }
-  if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
-  await page.evaluate(`sessionStorage.setItem('embargo.csrf', ${JSON.stringify(response.body.csrfToken)})`);
+  if (!(await signedIn.count())) throw new Error(`sign-in failed: ${await refused.first().textContent()}`);
 }

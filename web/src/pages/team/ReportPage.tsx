@@ -34,6 +34,9 @@ const fieldNames: Array<[keyof TeamReport['content'], string]> = [
   ['suggested_fix', 'Suggested fix'],
 ];
 
+/** The states an advisory can be drafted from (the server's linkable states, src/services/advisories/linked-reports.ts). */
+const advisoryStates = new Set(['accepted', 'fix_in_progress', 'fixed', 'disclosed']);
+
 function ReportView({ reportId, me }: { reportId: string; me: Me }) {
   const report = useQuery({ queryKey: reportKey(reportId, 'report'), queryFn: () => api<TeamReport>(`/api/v1/reports/${reportId}`) });
   const slug = report.data?.project.slug;
@@ -126,6 +129,13 @@ function ReportView({ reportId, me }: { reportId: string; me: Me }) {
         </div>
         <div className="side">
           {canWrite && <WorkflowActions report={r} />}
+          {canWrite && advisoryStates.has(r.state) && (
+            <section aria-labelledby="advisory-title" className="card">
+              <h2 id="advisory-title">Advisory</h2>
+              <p className="hint">Draft the public advisory from this report; a project admin publishes it.</p>
+              <Link className="button" to={`/projects/${encodeURIComponent(r.project.slug)}/advisories/new?report=${encodeURIComponent(r.id)}`}>Draft an advisory</Link>
+            </section>
+          )}
           <ClocksPanel reportId={r.id} />
           {canWrite && <CvssBuilder report={r} />}
           {canWrite && <AssessmentPanel report={r} members={memberList} me={me} />}
