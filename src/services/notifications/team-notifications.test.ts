@@ -34,7 +34,7 @@ describe.each(databaseKinds)('team notifications over SMTP on %s', (kind) => {
     await cause();
     await fanOutWebhookEvents(ctx);
     await deliverDueEmails(ctx, mailer);
-    return smtp.received.slice(before).filter((m) => /^Subject: \[(payqi|leher)\]/m.test(m.raw)).map((m) => `${m.to.join()}: ${m.raw.match(SUBJECT)![1]}`).sort();
+    return smtp.received.slice(before).filter((m) => /^Subject: \[(payqi|leher|peft-studio)\]/m.test(m.raw)).map((m) => `${m.to.join()}: ${m.raw.match(SUBJECT)![1]}`).sort();
   };
   const event = (topic: string, payload: object) => () => h.database.db.transaction().execute((trx) => enqueueEvent(trx, ctx, topic, payload));
 
@@ -151,6 +151,19 @@ describe.each(databaseKinds)('team notifications over SMTP on %s', (kind) => {
     expect(parsed.html).not.toContain('<script>');
     // The same address and browser again: nothing new to tell.
     expect(await mailsOf(agent)).toEqual([]);
+  });
+
+  it("tells the organisation's owners and admins of a report to a project with no admins or triagers yet, and only until it has some", async () => {
+    const policy = (await examplePolicyExpiringIn('peft-studio', 190, h.now())).text;
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/projects', headers: h.ownerAuth, payload: { policy } })).statusCode).toBe(201);
+    const submit = () => h.app.inject({ method: 'POST', url: '/api/v1/projects/peft-studio/reports', payload: validReport });
+    const first = await teamMailsOf(submit);
+    expect(first).toEqual(['admin@example.org', 'owner@example.org'].map((who) => `${who}: [peft-studio] New report: PEFTSTUDIO-2026-0001`));
+    // A viewer does not act on reports, so the project still counts as unstaffed.
+    await invite('peft-viewer@example.org', 'member', { slug: 'peft-studio', role: 'viewer' });
+    expect(await teamMailsOf(submit)).toHaveLength(2);
+    await invite('peft-triager@example.org', 'member', { slug: 'peft-studio', role: 'triager' });
+    expect((await teamMailsOf(submit)).map((m) => m.split(':')[0])).toEqual(['peft-triager@example.org']);
   });
 
   it('escapes every value in the HTML body (a project named with markup), next to the plain text', async () => {

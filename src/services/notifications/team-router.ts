@@ -33,8 +33,9 @@ async function noticeOf(trx: Transaction<Database>, publicUrl: string, kind: Tea
  * the policy's escalation chain computed when the SLA scan fired the step
  * (the assignee, the triagers, the project admins, the owners or a named
  * address; services/triage/sla-scan.service.ts), which the event carries.
- * Everything else goes to the project's admins and triagers, less the team
- * member who caused it. Viewers are not mailed: they follow, they do not act.
+ * Everything else goes to the project's admins and triagers (the
+ * organisation's owners and admins while the project has neither), less the
+ * team member who caused it. Viewers are not mailed: they follow, they do not act.
  */
 async function recipientsOf(trx: Transaction<Database>, kind: TeamEventKind, projectId: string, payload: Readonly<Record<string, unknown>>): Promise<{ users: TeamRecipient[]; addresses: string[] }> {
   if (slaKinds.includes(kind)) {

@@ -6,14 +6,29 @@ export interface TeamRecipient {
   email: string;
 }
 
-/** Active project admins and triagers of a project. */
+/**
+ * Active project admins and triagers of a project; when it has none, the
+ * organisation's owners and admins, who may act on every project. A new
+ * project has no members until someone is added, and a report nobody hears
+ * of is the failure this platform exists to prevent.
+ */
 export async function teamRecipients(db: DbOrTrx, projectId: string): Promise<TeamRecipient[]> {
-  return db
+  const team = await db
     .selectFrom('project_member')
     .innerJoin('app_user', 'app_user.id', 'project_member.user_id')
     .select(['app_user.id', 'app_user.email'])
     .where('project_member.project_id', '=', projectId)
     .where('project_member.role', 'in', ['project_admin', 'triager'])
+    .where('app_user.disabled_at', 'is', null)
+    .orderBy('app_user.email')
+    .execute();
+  if (team.length > 0) return team;
+  return db
+    .selectFrom('app_user')
+    .innerJoin('project', 'project.organisation_id', 'app_user.organisation_id')
+    .select(['app_user.id', 'app_user.email'])
+    .where('project.id', '=', projectId)
+    .where('app_user.role', 'in', ['owner', 'admin'])
     .where('app_user.disabled_at', 'is', null)
     .orderBy('app_user.email')
     .execute();
