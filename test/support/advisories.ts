@@ -19,8 +19,8 @@ export async function advisoryHarness(kind: DatabaseKind, slugs: readonly string
     ...h,
     call,
     /** A report taken through acknowledge and accept; returns its id and the reporter's token header. */
-    async acceptedReport(slug: string, credit: { mode: 'named' | 'anonymous' | 'none'; name?: string }) {
-      const submitted = await h.app.inject({ method: 'POST', url: `/api/v1/projects/${slug}/reports`, payload: { ...validReport, credit } });
+    async acceptedReport(slug: string, credit: { mode: 'named' | 'anonymous' | 'none'; name?: string }, contact: object = validReport.contact) {
+      const submitted = await h.app.inject({ method: 'POST', url: `/api/v1/projects/${slug}/reports`, payload: { ...validReport, credit, contact } });
       if (submitted.statusCode !== 201) throw new Error(submitted.body);
       const { id, humanId, followUpToken } = submitted.json();
       for (const type of ['acknowledge', 'accept']) await call('POST', `/api/v1/reports/${id}/actions`, { type });

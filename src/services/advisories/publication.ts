@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { Credit } from '../../domain/advisories/model.ts';
 import { EmbargoError, isEmbargoError } from '../../errors.ts';
 import { insertAdvisoryRevision, listLinkedReports, updateAdvisory } from '../../storage/repositories/advisory.repository.ts';
 import { findProjectById } from '../../storage/repositories/project.repository.ts';
@@ -15,7 +16,7 @@ import { sealMessageBody } from '../reports/sealing.ts';
 import { applyWorkflowActionInTransaction } from '../triage/workflow.service.ts';
 import { actorUserId, advisoryAuditActor, type AdvisoryActor } from './actor.ts';
 import { advisoryProjects, toAdvisory } from './advisory-view.ts';
-import { checkContent, readContent } from './content.ts';
+import { checkContent, readContent, type ReporterCredit } from './content.ts';
 import { reporterCredits } from './linked-reports.ts';
 import { osvProblems } from './osv-check.ts';
 
@@ -46,10 +47,21 @@ export async function checkPublishable(trx: Transaction<Database>, ctx: ServiceC
   return reports;
 }
 
-/** Moves a linked report to disclosed (if it is not already past that) and tells its reporter where the advisory is: in the thread, and by mail when they gave an address (the advisory is public now, so the mail may name it). */
-async function discloseReport(trx: Transaction<Database>, ctx: ServiceContext, report: Report, url: string, advisoryId: string, meta: RequestMeta) {
+/** How the published advisory credits the reporter, in their own terms: they chose it, and this is where they learn whether the team honoured it. */
+function creditSentence(preference: ReporterCredit, credits: readonly Credit[]): string {
+  if (preference.mode === 'none') return 'As you asked, the advisory does not credit you.';
+  if (preference.mode === 'anonymous' || preference.name === null) return 'As you asked, the advisory does not name you.';
+  const listed = credits.some((c) => c.type === 'REPORTER' && c.name === preference.name);
+  return listed
+    ? `It credits you as "${preference.name}".`
+    : `You asked to be credited as "${preference.name}", but the advisory does not list that name; reply in the portal if that is a mistake.`;
+}
+
+/** Moves a linked report to disclosed (if it is not already past that) and tells its reporter where the advisory is and how it credits them: in the thread, and by mail when they gave an address (the advisory is public now, so the mail may name it). */
+async function discloseReport(trx: Transaction<Database>, ctx: ServiceContext, report: Report, content: AdvisoryContent, url: string, advisoryId: string, meta: RequestMeta) {
   if (disclosable.includes(report.state)) await applyWorkflowActionInTransaction(trx, ctx, { kind: 'system' }, report.id, { type: 'disclose' }, meta);
-  const words = `The advisory ${advisoryId} about your report ${report.human_id} is published: ${url}`;
+  const [preference] = reporterCredits(ctx, [report]);
+  const words = `The advisory ${advisoryId} about your report ${report.human_id} is published: ${url}\n\n${creditSentence(preference!, content.credits)}`;
   const messageId = randomUUID();
   await insertReportMessage(trx, { id: messageId, report_id: report.id, author_type: 'system', author_user_id: null, visibility: 'reporter', body_sealed: sealMessageBody(ctx, messageId, words), created_at: ctx.now() });
   const recipient = reporterRecipient(ctx, report);
@@ -72,7 +84,7 @@ export async function publishInTransaction(trx: Transaction<Database>, ctx: Serv
   await insertAdvisoryRevision(trx, { advisory_id: row.id, number: 1, summary: 'Initial publication', snapshot: JSON.stringify(content), author_id: actorUserId(actor), created_at: publishedAt });
   const project = await findProjectById(trx, row.project_id);
   const url = advisoryUrl(ctx.publicUrl, project!.slug, row.advisory_id);
-  for (const report of reports) await discloseReport(trx, ctx, report, url, row.advisory_id, meta);
+  for (const report of reports) await discloseReport(trx, ctx, report, content, url, row.advisory_id, meta);
   await enqueueEvent(trx, ctx, ADVISORY_PUBLISHED_TOPIC, { advisoryId: row.advisory_id, projectId: row.project_id, url });
   await appendAudit(trx, { actor: advisoryAuditActor(actor), action: 'advisory.published', object: { type: 'advisory', id: row.id }, outcome: 'success', ...meta, details: { advisoryId: row.advisory_id, reports: reports.map((r) => r.human_id), wasScheduled: row.state === 'scheduled' }, at: now });
 }
