@@ -22,6 +22,8 @@ export const router = createBrowserRouter([
       { path: '/portal', lazy: page(() => import('./pages/reporter/PortalPage.tsx')) },
       { path: '/advisories', lazy: page(() => import('./pages/public/AdvisoriesPage.tsx')) },
       { path: '/advisories/:advisoryId', lazy: page(() => import('./pages/public/AdvisoryPage.tsx')) },
+      { path: '/subscriptions/confirm', lazy: page(() => import('./pages/public/SubscriptionLinkPage.tsx')) },
+      { path: '/subscriptions/unsubscribe', lazy: page(() => import('./pages/public/SubscriptionLinkPage.tsx')) },
       // Signing in
       { path: '/login', lazy: page(() => import('./pages/team/LoginPage.tsx')) },
       { path: '/invitation', lazy: page(() => import('./pages/team/InvitationPage.tsx')) },

@@ -1,8 +1,17 @@
 import type { EmailMessage } from '../outbox.service.ts';
 import { subscriptionToken } from './subscription-token.ts';
 
-function link(publicUrl: string, path: 'confirm' | 'unsubscribe', token: string): string {
-  return `${publicUrl}/api/v1/subscriptions/${path}?token=${token}`;
+/**
+ * The link people follow: a page that asks before it acts, with the token in
+ * the fragment (never sent to servers, so not in proxies' logs or Referer).
+ */
+function pageLink(publicUrl: string, page: 'confirm' | 'unsubscribe', token: string): string {
+  return `${publicUrl}/subscriptions/${page}#token=${token}`;
+}
+
+/** RFC 8058 one-click: the mail client POSTs to this URL alone, so the token must be in it. */
+function unsubscribeHeaders(publicUrl: string, token: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${publicUrl}/api/v1/subscriptions/unsubscribe?token=${token}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 /** What a subscription covers, in words. */
@@ -12,7 +21,7 @@ export function scopeWords(project: { name: string } | undefined): string {
 
 /** The double opt-in mail: nothing is sent to the address again unless its owner follows the link. */
 export function confirmationMail(publicUrl: string, serverSecret: string, to: string, id: string, scope: string): EmailMessage {
-  const confirm = link(publicUrl, 'confirm', subscriptionToken(serverSecret, id, 'confirm'));
+  const confirm = pageLink(publicUrl, 'confirm', subscriptionToken(serverSecret, id, 'confirm'));
   return {
     to,
     subject: 'Confirm your subscription to security advisories',
@@ -26,12 +35,13 @@ export function confirmationMail(publicUrl: string, serverSecret: string, to: st
  * RFC 2369 / RFC 8058 headers so mail clients offer one-click unsubscribe.
  */
 export function advisoryMail(publicUrl: string, serverSecret: string, to: string, id: string, advisory: { advisoryId: string; title: string; url: string }): EmailMessage {
-  const unsubscribe = link(publicUrl, 'unsubscribe', subscriptionToken(serverSecret, id, 'unsubscribe'));
+  const token = subscriptionToken(serverSecret, id, 'unsubscribe');
+  const unsubscribe = pageLink(publicUrl, 'unsubscribe', token);
   return {
     to,
     subject: `Security advisory ${advisory.advisoryId}: ${advisory.title}`,
     text: `A security advisory was published.\n\n${advisory.advisoryId}: ${advisory.title}\n${advisory.url}\n\nTo stop receiving these mails, open:\n${unsubscribe}\n`,
-    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: unsubscribeHeaders(publicUrl, token),
   };
 }
 
@@ -47,11 +57,12 @@ export function advisoryUpdateMail(
   id: string,
   advisory: { advisoryId: string; title: string; url: string; revision: number; changeNote: string },
 ): EmailMessage {
-  const unsubscribe = link(publicUrl, 'unsubscribe', subscriptionToken(serverSecret, id, 'unsubscribe'));
+  const token = subscriptionToken(serverSecret, id, 'unsubscribe');
+  const unsubscribe = pageLink(publicUrl, 'unsubscribe', token);
   return {
     to,
     subject: `Security advisory ${advisory.advisoryId} updated: ${advisory.title}`,
     text: `A security advisory was updated (revision ${advisory.revision}).\n\n${advisory.advisoryId}: ${advisory.title}\n${advisory.url}\n\nWhat changed: ${advisory.changeNote}\n\nTo stop receiving these mails, open:\n${unsubscribe}\n`,
-    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: unsubscribeHeaders(publicUrl, token),
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestMeta } from '../../request-meta.ts';
@@ -39,20 +39,30 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
     },
   );
 
-  app.get(
+  // GET never acts: mail scanners and link previewers fetch every link in a mail, and would confirm or end
+  // subscriptions nobody asked about. A GET (an older mail's link, or a client that opens List-Unsubscribe in a
+  // browser) is sent to the page that asks first, the token moved into the fragment, which browsers never send.
+  const toPage = (page: 'confirm' | 'unsubscribe') => async (request: FastifyRequest<{ Querystring: { token: string } }>, reply: FastifyReply) =>
+    reply.redirect(`/subscriptions/${page}#token=${encodeURIComponent(request.query.token)}`, 303);
+  const linkGet = (summary: string) => ({ config: { access: 'public' as const }, schema: { tags, summary, querystring: tokenQuery } });
+  app.get('/api/v1/subscriptions/confirm', linkGet('Show the page that confirms a subscription (changes nothing)'), toPage('confirm'));
+  app.get('/api/v1/subscriptions/unsubscribe', linkGet('Show the page that ends a subscription (changes nothing)'), toPage('unsubscribe'));
+
+  app.post(
     '/api/v1/subscriptions/confirm',
-    { config: { access: 'public' }, schema: { tags, summary: 'Confirm a subscription (the link in the confirmation mail)', querystring: tokenQuery, response: { 200: done } } },
+    { config: { access: 'public' }, schema: { tags, summary: 'Confirm a subscription (the page behind the link in the confirmation mail)', querystring: tokenQuery, response: { 200: done } } },
     async (request) => {
       await confirmSubscriptionLink(ctx, request.query.token, requestMeta(request));
       return { status: 'confirmed' as const };
     },
   );
 
-  const unsubscribe = { config: { access: 'public' as const }, schema: { tags, summary: 'End a subscription (the link in every advisory mail; POST is RFC 8058 one-click)', querystring: tokenQuery, response: { 200: done } } };
-  const handler = async (request: FastifyRequest<{ Querystring: { token: string } }>) => {
-    await unsubscribeLink(ctx, request.query.token, requestMeta(request));
-    return { status: 'unsubscribed' as const };
-  };
-  app.get('/api/v1/subscriptions/unsubscribe', unsubscribe, handler);
-  app.post('/api/v1/subscriptions/unsubscribe', unsubscribe, handler);
+  app.post(
+    '/api/v1/subscriptions/unsubscribe',
+    { config: { access: 'public' }, schema: { tags, summary: 'End a subscription (the RFC 8058 one-click target and the unsubscribe page)', querystring: tokenQuery, response: { 200: done } } },
+    async (request) => {
+      await unsubscribeLink(ctx, request.query.token, requestMeta(request));
+      return { status: 'unsubscribed' as const };
+    },
+  );
 };

@@ -39,13 +39,18 @@ describe.each(databaseKinds)('advisory subscriptions over SMTP on %s', (kind) =>
   };
   const mailsTo = (to: string) => smtp.received.filter((m) => m.to.includes(to));
   const subscribe = (payload: object) => h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload });
-  const follow = (link: string, method: 'GET' | 'POST' = 'GET') => h.app.inject({ method, url: link.replace(/^https?:\/\/[^/]+/, ''), ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' } : {}) });
-  const link = (mail: ReceivedMail, path: string) => mail.text.match(new RegExp(`(https?://\\S+/api/v1/subscriptions/${path}\\?token=[\\w.-]+)`))?.[1] ?? '';
+  /** The token of the page link in a mail's text (`/subscriptions/{page}#token=…`). */
+  const tokenIn = (mail: ReceivedMail, page: 'confirm' | 'unsubscribe') => mail.text.match(new RegExp(`https?://\\S+/subscriptions/${page}#token=([\\w.-]+)`))?.[1] ?? '';
+  /** What the page behind the link does when its button is pressed. */
+  const press = (page: 'confirm' | 'unsubscribe', token: string) => h.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${page}?token=${token}` });
+  /** What a mail client does with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  const oneClick = (mail: ReceivedMail) =>
+    h.app.inject({ method: 'POST', url: header(mail, 'List-Unsubscribe')!.replace(/^<https?:\/\/[^/]+/, '').replace(/>$/, ''), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
   const subscribeConfirmed = async (email: string, project?: string) => {
     expect((await subscribe({ email, ...(project ? { project } : {}) })).statusCode).toBe(202);
     await deliver();
     const confirmation = mailsTo(email).at(-1)!;
-    expect((await follow(link(confirmation, 'confirm'))).json()).toEqual({ status: 'confirmed' });
+    expect((await press('confirm', tokenIn(confirmation, 'confirm'))).json()).toEqual({ status: 'confirmed' });
   };
   const publish = async (slug = 'payqi') => {
     published += 1;
@@ -66,7 +71,7 @@ describe.each(databaseKinds)('advisory subscriptions over SMTP on %s', (kind) =>
     for (const to of ['ada@example.org', 'inst@example.org']) {
       const [mail] = mailsTo(to).filter((m) => m.text.includes(id));
       expect(mail!.text).toContain('Advisory number 1');
-      expect(header(mail!, 'List-Unsubscribe')).toBe(`<${link(mail!, 'unsubscribe')}>`);
+      expect(header(mail!, 'List-Unsubscribe')).toBe(`<https://embargo.test/api/v1/subscriptions/unsubscribe?token=${tokenIn(mail!, 'unsubscribe')}>`);
       expect(header(mail!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     }
     expect(mailsTo('leher-only@example.org').filter((m) => m.text.includes(id))).toEqual([]);
@@ -89,18 +94,39 @@ describe.each(databaseKinds)('advisory subscriptions over SMTP on %s', (kind) =>
     expect(mailsTo('ada@example.org').filter((m) => m.text.includes(id))).toHaveLength(1);
   });
 
-  it('unsubscribes from the link alone (GET, or the RFC 8058 one-click POST), and no advisory mail follows', async () => {
+  it('unsubscribes from the link alone (the page\'s button, or the RFC 8058 one-click POST), and no advisory mail follows', async () => {
     await subscribeConfirmed('stays@example.org', 'payqi');
     const [lastToAda] = mailsTo('ada@example.org').slice(-1);
     const [lastToInst] = mailsTo('inst@example.org').slice(-1);
-    expect((await follow(link(lastToAda!, 'unsubscribe'))).json()).toEqual({ status: 'unsubscribed' });
-    const oneClick = await follow(link(lastToInst!, 'unsubscribe'), 'POST');
-    expect([oneClick.statusCode, oneClick.json()]).toEqual([200, { status: 'unsubscribed' }]);
+    expect((await press('unsubscribe', tokenIn(lastToAda!, 'unsubscribe'))).json()).toEqual({ status: 'unsubscribed' });
+    const clicked = await oneClick(lastToInst!);
+    expect([clicked.statusCode, clicked.json()]).toEqual([200, { status: 'unsubscribed' }]);
     // Following it again still succeeds: the subscription is gone either way.
-    expect((await follow(link(lastToAda!, 'unsubscribe'))).statusCode).toBe(200);
+    expect((await press('unsubscribe', tokenIn(lastToAda!, 'unsubscribe'))).statusCode).toBe(200);
     const id = await publish();
     expect([...mailsTo('ada@example.org'), ...mailsTo('inst@example.org')].filter((m) => m.text.includes(id))).toEqual([]);
     expect(mailsTo('stays@example.org').filter((m) => m.text.includes(id))).toHaveLength(1);
+  });
+
+  it('changes nothing on GET (what mail scanners do), sending the browser to the page that asks, the token in the fragment', async () => {
+    expect((await subscribe({ email: 'scanned@example.org', project: 'payqi' })).statusCode).toBe(202);
+    await deliver();
+    const confirmation = mailsTo('scanned@example.org').at(-1)!;
+    const token = tokenIn(confirmation, 'confirm');
+    const scanned = await h.app.inject({ method: 'GET', url: `/api/v1/subscriptions/confirm?token=${token}` });
+    expect([scanned.statusCode, scanned.headers.location]).toEqual([303, `/subscriptions/confirm#token=${token}`]);
+    const page = await h.app.inject({ method: 'GET', url: '/subscriptions/confirm' });
+    expect([page.statusCode, page.headers['content-type']]).toEqual([200, expect.stringContaining('text/html')]);
+    const id = await publish();
+    expect(mailsTo('scanned@example.org').filter((m) => m.text.includes(id))).toEqual([]);
+    expect((await press('confirm', token)).json()).toEqual({ status: 'confirmed' });
+    const after = await publish();
+    const [mail] = mailsTo('scanned@example.org').filter((m) => m.text.includes(after));
+    const unsubscribe = tokenIn(mail!, 'unsubscribe');
+    const opened = await h.app.inject({ method: 'GET', url: `/api/v1/subscriptions/unsubscribe?token=${unsubscribe}` });
+    expect([opened.statusCode, opened.headers.location]).toEqual([303, `/subscriptions/unsubscribe#token=${unsubscribe}`]);
+    const later = await publish();
+    expect(mailsTo('scanned@example.org').filter((m) => m.text.includes(later))).toHaveLength(1);
   });
 
   it('mails an update notice with the change note for each new revision of a published advisory, and nothing for draft edits', async () => {
@@ -120,22 +146,22 @@ describe.each(databaseKinds)('advisory subscriptions over SMTP on %s', (kind) =>
       const update = mails[1]!;
       expect(update.text).toContain('revision 2');
       expect(update.text).toContain('What changed: Wider impact: no sign-in needed');
-      expect(header(update, 'List-Unsubscribe')).toBe(`<${link(update, 'unsubscribe')}>`);
+      expect(header(update, 'List-Unsubscribe')).toBe(`<https://embargo.test/api/v1/subscriptions/unsubscribe?token=${tokenIn(update, 'unsubscribe')}>`);
     }
     expect(mailsTo('leher-only@example.org').filter((m) => m.text.includes(id))).toEqual([]);
   });
 
   it('refuses a forged, altered or wrong-purpose token with a coded error and its field path', async () => {
     const [confirmation] = mailsTo('new@example.org');
-    const token = link(confirmation!, 'confirm').split('token=')[1]!;
+    const token = tokenIn(confirmation!, 'confirm');
     const [id, signature] = token.split('.') as [string, string];
     const forged = [`${id}.${Buffer.alloc(32).toString('base64url')}`, `${id}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`, 'nonsense', `${token}.x`];
     for (const bad of forged) {
-      const response = await h.app.inject({ method: 'GET', url: `/api/v1/subscriptions/confirm?token=${encodeURIComponent(bad)}` });
+      const response = await press('confirm', encodeURIComponent(bad));
       expect(response.statusCode, bad).toBe(401);
       expect(response.json()).toMatchObject({ error: { code: 'link_invalid', details: [{ path: 'query.token' }] } });
     }
-    const wrongPurpose = await h.app.inject({ method: 'GET', url: `/api/v1/subscriptions/unsubscribe?token=${token}` });
+    const wrongPurpose = await press('unsubscribe', token);
     expect(wrongPurpose.json()).toMatchObject({ error: { code: 'link_invalid' } });
   });
 });

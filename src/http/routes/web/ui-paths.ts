@@ -12,6 +12,8 @@ export const uiPaths = [
   '/portal',
   '/advisories',
   '/advisories/:advisoryId',
+  '/subscriptions/confirm',
+  '/subscriptions/unsubscribe',
   '/login',
   '/invitation',
   '/reset-password',

@@ -341,7 +341,7 @@ function Subscribe({ slug, name }: { slug: string; name: string }) {
       }}
     >
       <h2>Get {name}'s advisories by email</h2>
-      <Field label="Email address" hint="We send a confirmation link first; nothing arrives until you click it.">
+      <Field label="Email address" hint="We send a confirmation link first; nothing arrives until you confirm on the page it opens.">
         {(ids) => <input {...ids} name="email" type="email" required autoComplete="email" maxLength={254} />}
       </Field>
       <ErrorMessage error={subscribe.error} />
