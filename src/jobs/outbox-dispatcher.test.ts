@@ -44,6 +44,26 @@ describe.each(databaseKinds)('email delivery from the outbox on %s', (kind) => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it('renews the lease of each mail as it is sent, so a slow batch never overlaps another worker', async () => {
+    const before = smtp.received.length;
+    for (const to of ['slow1@example.org', 'slow2@example.org', 'slow3@example.org']) await queue(to, 'Slow batch');
+    const leaseMs = 60_000;
+    let other: Awaited<ReturnType<typeof deliverDueEmails>> | undefined;
+    // Each send takes most of a lease; after two, the batch's original lease has run out, and another worker looks for due mail.
+    const slow: Mailer = {
+      async send(message, messageId) {
+        const sent = await mailer.send(message, messageId);
+        now = new Date(now.getTime() + 0.7 * leaseMs);
+        if (message.to === 'slow2@example.org') other = await deliverDueEmails(ctx, mailer, { leaseMs });
+        return sent;
+      },
+      close: () => undefined,
+    };
+    expect(await deliverDueEmails(ctx, slow, { leaseMs })).toEqual({ delivered: 3, failed: 0, parked: 0 });
+    expect(other).toEqual({ delivered: 0, failed: 0, parked: 0 });
+    expect(smtp.received.slice(before).map((m) => m.to[0])).toEqual(['slow1@example.org', 'slow2@example.org', 'slow3@example.org']);
+  });
+
   it('stores mail sealed, not readable in the database', async () => {
     await queue('secret@example.org', 'Reset link inside');
     const rows = await database.db.selectFrom('outbox_event').select('payload').execute();

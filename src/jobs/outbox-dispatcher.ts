@@ -3,7 +3,7 @@ import { isPermanentSmtpFailure, type Mailer } from '../mail/smtp-mailer.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { EMAIL_TOPIC, openEmailPayload } from '../services/outbox.service.ts';
 import { insertEmailAttempt } from '../storage/repositories/email-attempt.repository.ts';
-import { leaseDueOutboxEvents, markOutboxDelivered, markOutboxFailed, markOutboxParked } from '../storage/repositories/outbox.repository.ts';
+import { leaseDueOutboxEvents, markOutboxDelivered, renewOutboxLeases, markOutboxFailed, markOutboxParked } from '../storage/repositories/outbox.repository.ts';
 import type { OutboxEvent } from '../storage/schema-accounts.ts';
 import type { EmailAttemptOutcome } from '../storage/schema-notifications.ts';
 
@@ -70,8 +70,15 @@ export async function deliverDueEmails(ctx: ServiceContext, mailer: Mailer, opti
   const report: EmailDeliveryReport = { delivered: 0, failed: 0, parked: 0 };
   for (;;) {
     const now = ctx.now();
-    const events = await leaseDueOutboxEvents(ctx.db, EMAIL_TOPIC, now, new Date(now.getTime() + (options.leaseMs ?? LEASE_MS)), BATCH);
-    for (const event of events) {
+    const leaseMs = options.leaseMs ?? LEASE_MS;
+    let heldUntil = new Date(now.getTime() + leaseMs);
+    const events = await leaseDueOutboxEvents(ctx.db, EMAIL_TOPIC, now, heldUntil, BATCH);
+    for (const [i, event] of events.entries()) {
+      // Each send starts with a whole lease on what is left of the batch (the mailer bounds one send to SMTP_SEND_BOUND_MS, well within it); a lease lost meanwhile means another worker has that mail.
+      const renewedUntil = new Date(ctx.now().getTime() + leaseMs);
+      const held = await renewOutboxLeases(ctx.db, events.slice(i).map((e) => e.id), heldUntil, renewedUntil);
+      heldUntil = renewedUntil;
+      if (!held.has(event.id)) continue;
       const outcome = await attempt(ctx, mailer, event, options);
       if (outcome === 'delivered') report.delivered += 1;
       else report.failed += 1;

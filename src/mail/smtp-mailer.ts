@@ -27,8 +27,16 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
  * (html-mail.ts). A PGP/MIME message carries nothing in clear beyond its
  * headers, so it has no HTML part.
  */
+/**
+ * The longest one send may take. nodemailer's own defaults (2 min to connect,
+ * 10 min of socket silence) exceed the outbox lease, after which another
+ * worker would send the same mail again while this one still waits.
+ */
+export const SMTP_SEND_BOUND_MS = 90_000;
+
 export function createSmtpMailer(options: { smtpUrl: string; from: string; domain: string }): Mailer {
-  const transport = nodemailer.createTransport(options.smtpUrl);
+  // A URL's own timeout parameters still win: nodemailer merges URL options over these.
+  const transport = nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 50_000 });
   return {
     async send(message, messageId) {
       const headers = { ...message.headers, 'Auto-Submitted': 'auto-generated' };

@@ -65,3 +65,15 @@ export async function leaseDueOutboxEvents(db: Db, topic: string, now: Date, lea
     return due;
   });
 }
+
+/**
+ * Renews this worker's lease on the events of a batch not sent yet, so that a
+ * long batch does not outlive its lease part-way. Answers the ids still held:
+ * an event missing from it had its lease run out and was taken by another
+ * worker, and must not be sent here.
+ */
+export async function renewOutboxLeases(db: Db, ids: readonly string[], heldUntil: Date, leaseUntil: Date): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.updateTable('outbox_event').set({ available_at: leaseUntil }).where('id', 'in', [...ids]).where('available_at', '=', heldUntil).where('delivered_at', 'is', null).returning('id').execute();
+  return new Set(rows.map((r) => r.id));
+}
