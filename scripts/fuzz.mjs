@@ -16,7 +16,7 @@ const env = {
   ...process.env,
   EMBARGO_FUZZ_REQUESTS: args.find((a) => /^\d+$/.test(a)) ?? '100000',
   EMBARGO_FUZZ_COLLECT: '1',
-  ...(args.includes('--postgres') ? { EMBARGO_FUZZ_DATABASE: 'postgres' } : {}),
+  EMBARGO_FUZZ_DATABASE: args.includes('--postgres') ? 'postgres' : 'pglite',
 };
 const seed = args.find((a) => a.startsWith('--seed='));
 if (seed) env.EMBARGO_FUZZ_SEED = seed.slice('--seed='.length);
