@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { generateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advisoryHarness, type AdvisoryHarness } from '../../../../test/support/advisories.ts';
 import { testContext } from '../../../../test/support/app.ts';
@@ -8,6 +9,7 @@ import { validReport } from '../../../../test/support/reports.ts';
 import { verifyAudit } from '../../../services/audit.service.ts';
 import { enqueueEmail, EMAIL_TOPIC, openEmailPayload } from '../../../services/outbox.service.ts';
 import { listOutboxEvents } from '../../../storage/repositories/outbox.repository.ts';
+import { fanOutWebhookEvents } from '../../../services/webhooks/fan-out.ts';
 
 const EMAIL = validReport.contact.email;
 const NAME = validReport.credit.name;
@@ -89,6 +91,27 @@ describe.each(databaseKinds)('reporter data rights on %s', (kind) => {
     const erasure = await sql<{ action: string; actor_type: string; details: object }>`select action, actor_type, details from audit_log where object_id = ${id} and action = 'report.reporter_data.erased'`.execute(h.database.db);
     expect(erasure.rows).toEqual([{ action: 'report.reporter_data.erased', actor_type: 'reporter', details: { by: 'reporter', contactErased: true, creditNameErased: true, followUpTokensRevoked: 1, replyAddressesRemoved: 0, emailsRedacted: 1 } }]);
     expect(await verifyAudit(h.database.db, { serverSecret: ctx.serverSecret })).toMatchObject({ ok: true });
+  });
+
+  it("erases the reporter's OpenPGP key with their contact: exported before, gone after, and no mail encrypted to it is left to send", async () => {
+    const { publicKey } = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: 'keyed@example.net' }], format: 'armored' });
+    const response = await h.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: { ...validReport, contact: { email: 'keyed@example.net' }, reporter_public_key: publicKey } });
+    expect(response.statusCode, response.body).toBe(201);
+    const { id, followUpToken } = response.json();
+    const reporter = { authorization: `Bearer ${followUpToken}` };
+    const before = (await h.app.inject({ method: 'GET', url: '/api/v1/portal/data', headers: reporter })).json();
+    expect(before.personalData.contact).toMatchObject({ email: 'keyed@example.net', publicKey: expect.stringContaining('BEGIN PGP PUBLIC KEY BLOCK') });
+    // The receipt, encrypted to the key, is queued when the outbox fans the report out.
+    const ctx = testContext(h.database);
+    await fanOutWebhookEvents(ctx);
+
+    const erased = await h.app.inject({ method: 'POST', url: '/api/v1/portal/data/erase', headers: reporter, payload: { confirm: true } });
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(erased.json()).toMatchObject({ contactErased: true, emailsRedacted: 1 });
+    const after = (await h.call('GET', `/api/v1/reports/${id}/reporter-data`)).json();
+    expect(after.personalData.contact).toBeNull();
+    const waiting = (await listOutboxEvents(h.database.db, EMAIL_TOPIC)).filter((e) => e.delivered_at === null && e.parked_at === null).map((e) => openEmailPayload(ctx, e));
+    expect(waiting.filter((m) => m.to === 'keyed@example.net' || m.text.includes('BEGIN PGP MESSAGE'))).toEqual([]);
   });
 
   it('lets a project admin erase on request; a second erasure finds nothing left', async () => {
