@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testContext } from '../../test/support/app.ts';
-import { repoRoot } from '../../test/support/cli.ts';
+import { exited, startEmailWorker } from '../../test/support/email-worker-process.ts';
 import { createDatabase } from '../../test/support/postgres-cluster.ts';
 import { startTestSmtpServer } from '../../test/support/smtp.ts';
 import { EMAIL_TOPIC, enqueueEmail } from '../services/outbox.service.ts';
@@ -11,21 +10,8 @@ import { openDatabase, type OpenDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { listOutboxEvents } from '../storage/repositories/outbox.repository.ts';
 
-const worker = fileURLToPath(new URL('../../test/support/email-worker.ts', import.meta.url));
 const MAILS = 30;
 const KILL_AT = 7;
-
-function startWorker(databaseUrl: string, smtpUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, databaseUrl, smtpUrl], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 /**
  * Multiple processes share one database only on PostgreSQL (PGlite lives in
@@ -64,7 +50,7 @@ describe('email delivery across a worker killed mid-batch (PostgreSQL)', () => {
       for (const to of recipients) await enqueueEmail(trx, ctx, { to, subject: `Notice for ${to}`, text: 'Something happened.' });
     });
 
-    child = await startWorker(databaseUrl, smtp.url);
+    child = await startEmailWorker(databaseUrl, smtp.url);
     await exited(child);
     expect(child.signalCode).toBe('SIGKILL');
     const beforeRestart = await listOutboxEvents(database.db, EMAIL_TOPIC);
@@ -73,7 +59,7 @@ describe('email delivery across a worker killed mid-batch (PostgreSQL)', () => {
     // The last mail reached the server, but the worker died before it could record that.
     expect(deliveredBefore).toBe(KILL_AT - 1);
 
-    child = await startWorker(databaseUrl, smtp.url);
+    child = await startEmailWorker(databaseUrl, smtp.url);
     const deadline = Date.now() + 120_000;
     while ((await listOutboxEvents(database.db, EMAIL_TOPIC)).some((e) => e.delivered_at === null)) {
       if (Date.now() > deadline) throw new Error('the restarted worker did not deliver everything');

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildTestApp, setUpOwner, testContext } from '../../test/support/app.ts';
-import { repoRoot } from '../../test/support/cli.ts';
+import { exited, startEmailWorker } from '../../test/support/email-worker-process.ts';
 import { examplePolicyExpiringIn } from '../../test/support/policies.ts';
 import { createDatabase } from '../../test/support/postgres-cluster.ts';
 import { validReport } from '../../test/support/reports.ts';
@@ -14,22 +13,10 @@ import { openDatabase, type OpenDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { listOutboxEvents } from '../storage/repositories/outbox.repository.ts';
 
-const worker = fileURLToPath(new URL('../../test/support/email-worker.ts', import.meta.url));
 const REPORTS = 8;
 const TEAM = ['admin@example.org', 'triager1@example.org', 'triager2@example.org'];
 const KILL_AT_TEAM_MAIL = 9;
 
-function startWorker(databaseUrl: string, smtpUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, databaseUrl, smtpUrl], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 const isTeamMail = (raw: string) => /^Subject: \[payqi\] New report: /m.test(raw);
 
 /**
@@ -87,12 +74,12 @@ describe('team notifications across a worker killed mid-batch (PostgreSQL)', () 
       humanIds.push(response.json().humanId);
     }
 
-    child = await startWorker(databaseUrl, smtp.url);
+    child = await startEmailWorker(databaseUrl, smtp.url);
     await exited(child);
     expect(child.signalCode).toBe('SIGKILL');
     expect(smtp.received.filter((m) => isTeamMail(m.raw))).toHaveLength(KILL_AT_TEAM_MAIL);
 
-    child = await startWorker(databaseUrl, smtp.url);
+    child = await startEmailWorker(databaseUrl, smtp.url);
     const pending = async () => (await database.db.selectFrom('outbox_event').select('id').where('delivered_at', 'is', null).where('parked_at', 'is', null).execute()).length;
     const deadline = Date.now() + 120_000;
     while ((await pending()) > 0) {
