@@ -1,5 +1,5 @@
 import { retryDelayMs } from '../domain/notifications/retry-delay.ts';
-import { isPermanentSmtpFailure, type Mailer } from '../mail/smtp-mailer.ts';
+import { isPermanentSmtpFailure, SMTP_SEND_BOUND_MS, type Mailer } from '../mail/smtp-mailer.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { EMAIL_TOPIC, openEmailPayload } from '../services/outbox.service.ts';
 import { insertEmailAttempt } from '../storage/repositories/email-attempt.repository.ts';
@@ -73,11 +73,14 @@ export async function deliverDueEmails(ctx: ServiceContext, mailer: Mailer, opti
     const leaseMs = options.leaseMs ?? LEASE_MS;
     let heldUntil = new Date(now.getTime() + leaseMs);
     const events = await leaseDueOutboxEvents(ctx.db, EMAIL_TOPIC, now, heldUntil, BATCH);
+    let held = new Set(events.map((e) => e.id));
     for (const [i, event] of events.entries()) {
-      // Each send starts with a whole lease on what is left of the batch (the mailer bounds one send to SMTP_SEND_BOUND_MS, well within it); a lease lost meanwhile means another worker has that mail.
-      const renewedUntil = new Date(ctx.now().getTime() + leaseMs);
-      const held = await renewOutboxLeases(ctx.db, events.slice(i).map((e) => e.id), heldUntil, renewedUntil);
-      heldUntil = renewedUntil;
+      // Renewed only when what is left of the lease might not cover one more send: until it runs out nobody else can take these mails, and a lease lost meanwhile means another worker has them.
+      if (heldUntil.getTime() - ctx.now().getTime() < SMTP_SEND_BOUND_MS) {
+        const renewedUntil = new Date(ctx.now().getTime() + leaseMs);
+        held = await renewOutboxLeases(ctx.db, events.slice(i).map((e) => e.id), heldUntil, renewedUntil);
+        heldUntil = renewedUntil;
+      }
       if (!held.has(event.id)) continue;
       const outcome = await attempt(ctx, mailer, event, options);
       if (outcome === 'delivered') report.delivered += 1;
