@@ -38,6 +38,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   const database = await openConfiguredDatabase(config);
   const ctx = createServiceContext(config, database.db);
   let app: App | undefined;
+  let setup: Awaited<ReturnType<typeof issueSetupToken>>;
   // Started before the app so readiness and metrics can see it; its errors go to the app's log once there is one.
   const jobs = await startJobRunner(database, ctx, { onError: (error) => app?.log.error({ err: error }, 'job runner error') }).catch(async (error: unknown) => {
     await database.close();
@@ -45,6 +46,8 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   });
   try {
     app = await build({ config, database, securityTxtSigner: await loadSigner(config), jobs });
+    // Issued before listening, so an instance that answers has already voided any earlier instance's link.
+    setup = await issueSetupToken(ctx);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app?.close();
@@ -54,7 +57,6 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const setup = await issueSetupToken(ctx);
   const mailer = config.mail.smtpUrl ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, domain: new URL(config.publicUrl).hostname }) : undefined;
   const background = startBackgroundWork(ctx, app.log, { mailer, webhookMaxConsecutiveFailures: config.webhooks.maxConsecutiveFailures });
   // Off unless mail.intakeListen is set; a port that cannot be bound stops the start like the HTTP port does.

@@ -38,6 +38,7 @@ describe('two embargo serve processes sharing PostgreSQL', () => {
       const port = await freePort();
       bases.push(`http://127.0.0.1:${port}`);
       processes.push(await startServe({ ...env, EMBARGO_PORT: String(port) }, bases[i]!));
+      await processes[i]!.waitForOutput(/setup#token=/);
     }
     const [a, b] = bases as [string, string];
     // Each start issues a fresh setup token and voids the one before it: the last is the one that works.
@@ -50,7 +51,7 @@ describe('two embargo serve processes sharing PostgreSQL', () => {
 
     // Setting up alternately on both: each sees the other's writes.
     const setup = await send(a, 'POST', '/api/v1/setup', { token, email: 'owner@example.org', password: 'correct horse battery staple' });
-    expect(setup.status).toBe(201);
+    expect(setup, processes.map((p) => p.output()).join('\n')).toMatchObject({ status: 201 });
     const owner = `Bearer ${setup.body.apiToken as string}`;
     expect((await send(b, 'POST', '/api/v1/projects', { policy: (await examplePolicyExpiringIn('payqi', 190)).text }, owner)).status).toBe(201);
     const report = await send(a, 'POST', '/api/v1/projects/payqi/reports', { ...validReport, credit: { mode: 'named', name: 'Ada Researcher' } });

@@ -59,6 +59,8 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /projects/:slug/metrics': everyone,
   'GET /projects/:slug/settings': everyone,
   'GET /admin': everyone,
+  'GET /subscriptions/confirm': everyone,
+  'GET /subscriptions/unsubscribe': everyone,
   'GET /assets/*': everyone,
   'GET /api/v1/setup': everyone,
   'POST /api/v1/setup': everyone,
@@ -82,6 +84,7 @@ export const routeExpectations: Record<string, readonly MatrixPrincipal[]> = {
   'GET /api/v1/projects/:slug/policy.yaml': everyone,
   'POST /api/v1/subscriptions': everyone,
   'GET /api/v1/subscriptions/confirm': everyone,
+  'POST /api/v1/subscriptions/confirm': everyone,
   'GET /api/v1/subscriptions/unsubscribe': everyone,
   'POST /api/v1/subscriptions/unsubscribe': everyone,
 
