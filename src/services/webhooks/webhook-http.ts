@@ -15,6 +15,7 @@ export interface PostResult {
  * to `target.address` while the Host header and TLS name (SNI and certificate
  * check) stay the URL's host. Redirects are not followed (a 3xx is a
  * failure), so a receiver cannot bounce the request into the private network.
+ * `timeoutMs` bounds the whole exchange, connect to the last byte of the answer.
  */
 export function postToTarget(target: WebhookTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PostResult> {
   const { url } = target;
@@ -41,6 +42,9 @@ export function postToTarget(target: WebhookTarget, headers: Record<string, stri
         response.on('error', reject);
       },
     );
+    // `timeout` alone is an idle limit: a receiver sending a byte now and then could hold a delivery (and its lease) for ever.
+    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
