@@ -31,6 +31,40 @@ describe('web UI shell in a real browser', () => {
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
 
+  it('shows keyboard focus with an outline that stands out 3:1 from what is behind it (WCAG 1.4.11)', async () => {
+    const { page } = await watchedPage(browser);
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Example Web API' }).waitFor();
+    const seen: Array<{ element: string; ratio: number }> = [];
+    for (let i = 0; i < 4; i += 1) {
+      await page.keyboard.press('Tab');
+      // Relative luminance per WCAG 2.x, against the first opaque background up the tree (the outline sits 2px outside the element).
+      seen.push(
+        (await page.evaluate(`(() => {
+          const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+          const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+          const focused = document.activeElement;
+          const style = getComputedStyle(focused);
+          let behind = focused.parentElement;
+          while (behind && rgb(getComputedStyle(behind).backgroundColor)[3] === 0) behind = behind.parentElement;
+          const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(behind ? getComputedStyle(behind).backgroundColor : 'rgb(255,255,255)'))];
+          const ratio = style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2 ? 0 : (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          return { element: focused.tagName + ' ' + (focused.textContent || '').trim().slice(0, 30), ratio: Math.round(ratio * 10) / 10 };
+        })()`)) as { element: string; ratio: number },
+      );
+    }
+    expect(seen.filter((s) => s.ratio < 3)).toEqual([]);
+  });
+
+  it('says plainly that a project does not exist, on an accessible page', async () => {
+    const { page, watch } = await watchedPage(browser);
+    await page.goto(`${server.url}/p/no-such-project`);
+    await expect.poll(() => page.getByText(/no project "no-such-project"/).count()).toBeGreaterThan(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'project-not-found');
+    expect(watch.pageErrors).toEqual([]);
+  });
+
   it('fits a phone screen', async () => {
     const { page, watch } = await watchedPage(browser, { viewport: { width: 390, height: 844 } });
     await page.goto(`${server.url}/`);
