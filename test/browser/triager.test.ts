@@ -61,6 +61,7 @@ describe('triager journey in a real browser', () => {
     await page.getByLabel('Password').fill(triager.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Authentication code').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'team-login-mfa');
     clock.advance(30_000);
     await page.getByLabel('Authentication code').fill(totpCode(triager.totpSecret, clock.now()));
