@@ -1,11 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setUpOwner } from '../support/app.ts';
+import { scanSlaClocks } from '../../src/services/triage/sla-scan.service.ts';
+import { setUpOwner, testContext } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousAccessibilityViolations, startUiServer, watchedPage, type UiServer } from '../support/browser.ts';
 import { examplePolicyExpiringIn } from '../support/policies.ts';
 import { validReport } from '../support/reports.ts';
 import { invitedMemberWithMfa, movableClock, signInInPage, type TeamMember } from '../support/team-session.ts';
 
+const HOUR = 60 * 60_000;
 const titles = ['SQL injection in search', 'Open redirect after logout', 'Stored XSS in comments'];
 
 /** The inbox driven from the keyboard (j/k/Enter, /, ?), filtered, saved as a view, and on a phone. */
@@ -15,11 +17,12 @@ describe('inbox in a real browser', () => {
   let browser: Browser;
   let triager: TeamMember;
   const ids: Record<string, string> = {};
+  let owner: { authorization: string };
 
   beforeAll(async () => {
     server = await startUiServer({ now: clock.now });
     const ownerToken = await setUpOwner(server.app, server.database);
-    const owner = { authorization: `Bearer ${ownerToken}` };
+    owner = { authorization: `Bearer ${ownerToken}` };
     // Titles kept in clear are searchable; sealed ones are not (the inbox cannot search what it cannot read).
     const policy = (await examplePolicyExpiringIn('payqi', 190, clock.now())).text.replace('report_form:', 'report_form:\n  title_in_clear: true');
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: owner, payload: { policy } })).statusCode).toBe(201);
@@ -128,6 +131,34 @@ describe('inbox in a real browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'team-inbox-phone');
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
+
+  it('shows breached, due-soon and on-track badges with the time, most overdue first', { timeout: 60_000 }, async () => {
+    // Acknowledged: its next clock is the 7-day status update. The others keep their 48-hour acknowledgement clocks.
+    expect((await server.app.inject({ method: 'POST', url: `/api/v1/reports/${ids['Open redirect after logout']}/actions`, headers: owner, payload: { type: 'acknowledge' } })).statusCode).toBe(200);
+    clock.advance(10 * HOUR);
+    ids['CSRF in settings'] = (await server.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: { ...validReport, title: 'CSRF in settings' } })).json().id;
+    clock.advance(39 * HOUR);
+    // The stored clock status is what the scheduled scan (each minute in a running instance) last computed.
+    await scanSlaClocks(testContext(server.database, clock.now));
+    const { page, watch } = await watchedPage(browser);
+    page.setDefaultTimeout(15_000);
+    // The badges count time left on the browser's clock: the same moment as the server's.
+    await page.clock.setFixedTime(clock.now());
+    await signInInPage(page, server, clock, triager);
+    await page.goto(`${server.url}/inbox`);
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    const table = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('.title-cell')!.textContent!.trim(), tr.querySelector('td[data-label="SLA"] .badge')!.className, tr.querySelector('td[data-label="SLA"]')!.textContent!.trim()]));
+    // Received at t0 and t0+2 min, due 48 h later, now t0+49 h (plus the sign-ins' few minutes); the CSRF report is due at t0+58 h.
+    expect(table).toEqual([
+      ['SQL injection in search', 'badge bad', 'Breached · 1 h overdue'],
+      [expect.stringMatching(/^Stored XSS in comments/), 'badge bad', 'Breached · 1 h overdue'],
+      ['CSRF in settings', 'badge warn', expect.stringMatching(/^Due soon · (8|9) h.* left$/)],
+      ['Open redirect after logout', 'badge ok', expect.stringMatching(/^On track · (4|5) d.* left$/)],
+    ]);
+    await screenshot(page, 'team-inbox-sla-badges');
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
 });
