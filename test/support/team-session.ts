@@ -36,13 +36,18 @@ export async function invitedMemberWithMfa(
   if (!token) throw new Error(`no invitation mailed to ${options.email}`);
   const accepted = await server.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password, ...(options.displayName ? { displayName: options.displayName } : {}) } });
   if (accepted.statusCode !== 200 && accepted.statusCode !== 201) throw new Error(`accept failed: ${accepted.body}`);
-  const session = await apiSession(server, clock, { email: options.email, password, totpSecret: '' });
+  return withTotpEnrolled(server, clock, options.email, password);
+}
+
+/** Signs `email` in, enrols an authenticator as the account page does, and returns what they now sign in with. */
+export async function withTotpEnrolled(server: UiServer, clock: ReturnType<typeof movableClock>, email: string, password: string): Promise<TeamMember> {
+  const session = await apiSession(server, clock, { email, password, totpSecret: '' });
   const begin = await server.app.inject({ method: 'POST', url: '/api/v1/account/mfa/totp', headers: session.headers, payload: { currentPassword: password } });
   if (begin.statusCode !== 200) throw new Error(`enrol failed: ${begin.body}`);
   const totpSecret = begin.json().secret as string;
   const confirm = await server.app.inject({ method: 'POST', url: '/api/v1/account/mfa/totp/confirm', headers: session.headers, payload: { code: totpCode(totpSecret, clock.now()) } });
   if (confirm.statusCode !== 200) throw new Error(`confirm failed: ${confirm.body}`);
-  return { email: options.email, password, totpSecret };
+  return { email, password, totpSecret };
 }
 
 /** Signs in the way the browser does (`mode: browser`), answering the MFA challenge; returns the session cookie value and CSRF token. */

@@ -10,6 +10,12 @@ import { httpsUrlSchema } from '../../domain/policy/schema-primitives.ts';
  */
 const line = (max: number) => z.string().trim().min(1).max(max).refine((text) => !/[\r\n]/.test(text), 'must be a single line');
 const version = z.string().trim().min(1).max(100);
+/**
+ * OSV, CSAF and CVE JSON 5 all type reference URLs as RFC 3986 URIs, whose
+ * grammar has no spaces, quotes or angle brackets: refused here, where the
+ * author can fix them, rather than at publish time.
+ */
+const referenceUrl = httpsUrlSchema.refine((text) => /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/.test(text), 'must be a URI (RFC 3986): percent-encode spaces and characters such as < > " { }');
 const contactUrl = z.string().max(500).refine((text) => URL.canParse(text) && ['https:', 'mailto:'].includes(new URL(text).protocol), 'must be an https: or mailto: URL');
 
 const rangeSchema = z
@@ -44,7 +50,7 @@ const fields = {
   severity: severityInputSchema.nullable(),
   cweIds: z.array(z.string().regex(/^CWE-\d{1,5}$/, 'must look like CWE-79')).max(20),
   affected: z.array(affectedSchema).max(50),
-  references: z.array(z.object({ type: z.enum(referenceTypes), url: httpsUrlSchema }).strict()).max(100),
+  references: z.array(z.object({ type: z.enum(referenceTypes), url: referenceUrl }).strict()).max(100),
   credits: z.array(z.object({ name: line(200), type: z.enum(creditTypes), contact: z.array(contactUrl).max(5).optional() }).strict()).max(50),
   cveId: z.string().regex(cveIdPattern, 'must look like CVE-2026-12345'),
   aliases: z.array(line(100)).max(20),
