@@ -13,6 +13,7 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_PORT', ['port']],
   ['EMBARGO_PUBLIC_URL', ['publicUrl']],
   ['EMBARGO_DATA_DIR', ['dataDir']],
+  ['EMBARGO_MIN_FREE_DISK_MB', ['minFreeDiskMb']],
   ['EMBARGO_LOG_LEVEL', ['logLevel']],
   ['DATABASE_URL', ['database', 'url']],
   ['DATABASE_SSL', ['database', 'ssl']],

@@ -21,6 +21,8 @@ export const configSchema = z
     port: port.default(3000),
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     dataDir: z.string().min(1).default('./data'),
+    /** The embedded database refuses writes below this much free space in dataDir (storage/free-space-guard.ts); 0 turns the guard off. */
+    minFreeDiskMb: z.coerce.number().int().min(0).max(1024 * 1024).default(256),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     database: z
       .object({

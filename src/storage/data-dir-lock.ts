@@ -20,6 +20,17 @@ function processIsAlive(pid: number): boolean {
  * the server runs) out; a lock left by a crashed process is taken over.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    return await takeLock(dataDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw error;
+    // Said plainly here, at start: the embedded database would otherwise fail later, on the first write.
+    throw new EmbargoError('database_unavailable', `the data directory ${dataDir} is not writable by this user (${code}): check that it is not on a read-only mount and that this user owns it, then start again`, [], { cause: error });
+  }
+}
+
+async function takeLock(dataDir: string): Promise<() => Promise<void>> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -7,6 +7,8 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
 import { EmbargoError } from '../errors.ts';
+import { freeSpaceGuard, isWriteStatement, type FreeSpaceGuard } from './free-space-guard.ts';
+import { guardedDialect } from './guarded-dialect.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -14,7 +16,8 @@ export type Db = Kysely<Database>;
 export type DbOrTrx = Db | Transaction<Database>;
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string }
+  /** `minFreeBytes`: writes are refused below this much free space (see free-space-guard.ts); unset for in-memory databases. */
+  | { kind: 'pglite'; dataDir: string; minFreeBytes?: number | undefined }
   | { kind: 'postgres'; url: string; ssl: Config['database']['ssl']; sslCaFile?: string | undefined; poolSize: number };
 
 export interface OpenDatabase {
@@ -25,10 +28,10 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-export function databaseTargetFrom(config: Pick<Config, 'database' | 'dataDir'>): DatabaseTarget {
+export function databaseTargetFrom(config: Pick<Config, 'database' | 'dataDir' | 'minFreeDiskMb'>): DatabaseTarget {
   const { url, ssl, sslCaFile, poolSize } = config.database;
   if (url) return { kind: 'postgres', url, ssl, sslCaFile, poolSize };
-  return { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') };
+  return { kind: 'pglite', dataDir: join(config.dataDir, 'pglite'), minFreeBytes: config.minFreeDiskMb * 1024 * 1024 };
 }
 
 async function sslOptions(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<pg.PoolConfig['ssl']> {
@@ -43,7 +46,12 @@ async function sslOptions(target: Extract<DatabaseTarget, { kind: 'postgres' }>)
  * it as a pool of one, so a transaction holds the only connection and nothing
  * else can interleave statements into it.
  */
-async function openPglite(dataDir: string): Promise<OpenDatabase> {
+async function openPglite({ dataDir, minFreeBytes }: Extract<DatabaseTarget, { kind: 'pglite' }>): Promise<OpenDatabase> {
+  const guard: FreeSpaceGuard = minFreeBytes ? freeSpaceGuard(dataDir, minFreeBytes) : { ensureRoomToWrite: async () => undefined };
+  // Opening writes too (a checkpoint, perhaps a new WAL segment): on a full disk it would hang like any other write.
+  await guard.ensureRoomToWrite().catch((error: unknown) => {
+    throw new EmbargoError('database_unavailable', (error as Error).message, [], { cause: error });
+  });
   // pg_trgm backs the inbox title search and duplicate hints; PostgreSQL ships it in contrib.
   const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } }).catch((error: unknown) => {
     // PGlite's own message names no cause; an unwritable or full data directory is by far the likeliest.
@@ -51,11 +59,14 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
     throw new EmbargoError('database_unavailable', `the embedded database in ${dataDir} could not be opened (${reason}): check that the directory is writable by this user and its disk has free space`, [], { cause: error });
   });
   const pool = new pg.Pool(createPgConfig(pglite));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool }), guard) });
   return {
     db,
     kind: 'pglite',
-    executeSql: (text, values) => pool.query(text, values),
+    async executeSql(text, values) {
+      if (isWriteStatement(text)) await guard.ensureRoomToWrite();
+      return pool.query(text, values);
+    },
     async close() {
       await db.destroy();
       await pglite.close();
@@ -79,5 +90,5 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
-  return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target);
+  return target.kind === 'pglite' ? openPglite(target) : openPostgres(target);
 }

@@ -53,6 +53,15 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(cause, depth + 1);
 }
 
+/** SQLSTATE 53100 (disk full) or 58030 (I/O error, such as a read-only file system), however deeply wrapped: the operator has to act, not just wait. */
+function isOutOfStorage(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (code === '53100' || code === '58030') return true;
+  if (Array.isArray(errors) && errors.some((inner) => isOutOfStorage(inner, depth + 1))) return true;
+  return isOutOfStorage(cause, depth + 1);
+}
+
 /**
  * The one place where errors become HTTP responses. Services throw coded
  * EmbargoErrors; this maps them. Nothing internal (stack, SQL, library
@@ -63,8 +72,12 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // Checked first: a service may have wrapped the driver's error. A coded 503 the client can retry, never a hang or a stack.
     if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      if (isOutOfStorage(error)) {
+        request.log.error({ err: error }, 'the database cannot write: its disk is full or read-only; free space or fix the mount');
+        return send(reply, 'database_unavailable', 'the server cannot store anything right now (its disk is full or read-only); nothing from this request was kept; retry later');
+      }
+      request.log.warn({ err: error }, 'database unavailable');
       return send(reply, 'database_unavailable', 'the database is unavailable; retry shortly');
     }
     if (isEmbargoError(error)) {
