@@ -119,6 +119,67 @@ describe('an anonymous reporter in a real browser', () => {
     clean(watch);
   });
 
+  it('answers the team’s disclosure dates in the portal: declines one, counter-proposes, accepts the next; and changes the credit', { timeout: 60_000 }, async () => {
+    const submitted = await server.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: { title: 'Dates', description: 'd', steps_to_reproduce: 's', impact: 'i', credit: { mode: 'named', name: 'Ada' } } });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const { id: reportId, humanId, followUpToken } = submitted.json();
+    const propose = async (discloseAt: string, reason?: string) => {
+      const proposed = await server.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/disclosure/proposals`, headers: auth, payload: { discloseAt, timezone: 'UTC', ...(reason ? { reason } : {}) } });
+      expect(proposed.statusCode, proposed.body).toBe(201);
+    };
+    const teamDisclosure = async () => (await server.app.inject({ url: `/api/v1/reports/${reportId}/disclosure`, headers: auth })).json() as { agreed: { at: string } | null; proposals: Array<{ proposedBy: string; status: string; discloseAt: string; reason: string | null }> };
+    await propose('2027-03-01T00:00:00Z', 'the fix ships in 2.0');
+
+    const { page, watch } = await watchedPage(browser);
+    await page.goto(`${server.url}/portal`);
+    await page.getByLabel('Follow-up token').fill(followUpToken);
+    await page.getByRole('button', { name: 'Open the report' }).click();
+    await page.getByRole('heading', { level: 1, name: `Report ${humanId}` }).waitFor();
+    const panel = page.locator('.card', { has: page.getByRole('heading', { name: 'Disclosure date' }) });
+    await panel.getByText('The team proposes 1 Mar 2027').waitFor();
+    await panel.getByText('the fix ships in 2.0').waitFor();
+    await panel.getByText('No date agreed yet.').waitFor();
+
+    await panel.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => panel.getByText('The team proposes').count()).toBe(0);
+    await panel.getByLabel('Propose a date').fill('2027-02-15');
+    await panel.getByLabel('Why this date (optional)').fill('I present at a conference that week');
+    await panel.getByRole('button', { name: 'Send the proposal' }).click();
+    await panel.getByText('You proposed 15 Feb 2027').waitFor();
+    expect((await teamDisclosure()).proposals.map(({ proposedBy, status, discloseAt, reason }) => ({ proposedBy, status, discloseAt, reason }))).toEqual(expect.arrayContaining([
+      { proposedBy: 'team', status: 'rejected', discloseAt: '2027-03-01T00:00:00.000Z', reason: 'the fix ships in 2.0' },
+      { proposedBy: 'reporter', status: 'open', discloseAt: '2027-02-15T00:00:00.000Z', reason: 'I present at a conference that week' },
+    ]));
+
+    // The team answers with another date; the reporter accepts it, and both sides see it agreed.
+    await propose('2027-02-20T00:00:00Z');
+    await page.reload();
+    await panel.getByText('The team proposes 20 Feb 2027').waitFor();
+    await panel.getByLabel('Propose another date').waitFor();
+    await panel.getByRole('button', { name: 'Accept this date' }).click();
+    await panel.getByText(/Agreed: details become public on 20 Feb 2027/).waitFor();
+    expect(await panel.getByRole('button', { name: 'Accept this date' }).count()).toBe(0);
+    expect((await teamDisclosure()).agreed?.at).toBe('2027-02-20T00:00:00.000Z');
+
+    // Credit: from named to anonymous, then a new name; the team's view follows each save.
+    const credit = page.locator('form.card', { has: page.getByRole('heading', { name: 'Credit' }) });
+    await credit.getByLabel('As an anonymous reporter').check();
+    expect(await credit.getByLabel('Name or handle').count()).toBe(0);
+    await credit.getByRole('button', { name: 'Save the credit choice' }).click();
+    await credit.getByRole('status').getByText('Saved.').waitFor();
+    await expect.poll(async () => (await server.app.inject({ url: `/api/v1/reports/${reportId}`, headers: auth })).json().credit).toEqual({ mode: 'anonymous', name: null });
+    await credit.getByLabel('By name').check();
+    await credit.getByLabel('Name or handle').fill('Ada L.');
+    await credit.getByRole('button', { name: 'Save the credit choice' }).click();
+    await expect.poll(async () => (await server.app.inject({ url: `/api/v1/reports/${reportId}`, headers: auth })).json().credit).toEqual({ mode: 'named', name: 'Ada L.' });
+    await page.reload();
+    await expect.poll(() => page.locator('form.card', { has: page.getByRole('heading', { name: 'Credit' }) }).getByLabel('Name or handle').inputValue()).toBe('Ada L.');
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'portal-disclosure-agreed');
+    clean(watch);
+  });
+
   it('fits a phone screen', async () => {
     const { page, watch } = await watchedPage(browser, { viewport: { width: 390, height: 844 } });
     await page.goto(`${server.url}/p/payqi/report`);
