@@ -5,7 +5,7 @@ import { setUpOwner } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousAccessibilityViolations, startUiServer, watchedPage, type UiServer } from '../support/browser.ts';
 import { examplePolicyExpiringIn } from '../support/policies.ts';
 import { validReport } from '../support/reports.ts';
-import { invitedMemberWithMfa, movableClock, type TeamMember } from '../support/team-session.ts';
+import { invitedMemberWithMfa, movableClock, signInInPage, type TeamMember } from '../support/team-session.ts';
 
 /**
  * The triager's day, in one browser session: sign in with a password and a
@@ -174,6 +174,55 @@ describe('triager journey in a real browser', () => {
       expect(fetched.body).toContain(title);
       expect(fetched.body).toContain(advisoryId);
     }
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
+  it('picks CWE ids from MITRE’s list by name or id, names each, flags discouraged ones and unknown ids, and adds labels', { timeout: 60_000 }, async () => {
+    const submitted = await server.app.inject({ method: 'POST', url: '/api/v1/projects/payqi/reports', payload: { ...validReport, title: 'Login form injection' } });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const reportId = submitted.json().id as string;
+    const assessment = async () => (await server.app.inject({ url: `/api/v1/reports/${reportId}`, headers: owner })).json().assessment as { cweIds: string[]; labels: string[] };
+    const { page, watch } = await watchedPage(browser);
+    await signInInPage(page, server, clock, triager);
+    await page.goto(`${server.url}/reports/${reportId}`);
+    const panel = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Assessment' }) });
+    const find = panel.getByLabel('Find a weakness');
+    await panel.getByText(/From MITRE's CWE 4\.17/).waitFor();
+
+    // By words of the name: the matches are buttons, and the chosen one shows its name.
+    await find.fill('sql injection');
+    const matches = panel.getByRole('list', { name: 'Matching weaknesses' });
+    await matches.getByRole('button', { name: /^CWE-564 SQL Injection: Hibernate/ }).waitFor();
+    await matches.getByRole('button', { name: /^CWE-89 Improper Neutralization of Special Elements used in an SQL Command/ }).click();
+    const chosen = panel.getByRole('list', { name: 'Weaknesses' });
+    await chosen.getByText("Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')").waitFor();
+    await expect.poll(async () => (await assessment()).cweIds).toEqual(['CWE-89']);
+    expect(await find.inputValue()).toBe('');
+
+    // By bare number and Enter; a discouraged entry is flagged; an id the list lacks is kept but marked.
+    await find.fill('79');
+    await find.press('Enter');
+    await chosen.getByText("Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')").waitFor();
+    await find.fill('cwe-20');
+    await find.press('Enter');
+    await chosen.getByText('MITRE discourages mapping a vulnerability to this entry; prefer a more specific weakness.').waitFor();
+    await find.fill('CWE-99999');
+    await find.press('Enter');
+    await chosen.getByText('not in CWE 4.17: check the id at cwe.mitre.org').waitFor();
+    await expect.poll(async () => (await assessment()).cweIds).toEqual(['CWE-89', 'CWE-79', 'CWE-20', 'CWE-99999']);
+
+    await chosen.getByRole('button', { name: 'Remove CWE-20' }).click();
+    await expect.poll(async () => (await assessment()).cweIds).toEqual(['CWE-89', 'CWE-79', 'CWE-99999']);
+    expect(await chosen.getByText('MITRE discourages').count()).toBe(0);
+
+    await panel.getByLabel('Add a label').fill('payments');
+    await panel.getByLabel('Add a label').press('Enter');
+    await expect.poll(async () => (await assessment()).labels).toEqual(['payments']);
+
+    // After a reload the page shows what the server holds.
+    await page.reload();
+    await panel.getByRole('list', { name: 'Weaknesses' }).getByText("Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')").waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'report-assessment-cwe');
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
 });

@@ -3,6 +3,7 @@ import type { Me } from '../../../api/me.ts';
 import { api } from '../../../api/client.ts';
 import { ErrorMessage } from '../../../ui/ErrorMessage.tsx';
 import { Field } from '../../../ui/Field.tsx';
+import { CwePicker } from '../shared/CwePicker.tsx';
 import { memberName, severities, type Member, type TeamReport } from '../shared/types.ts';
 import { useReportAction } from './useReportAction.ts';
 
@@ -26,18 +27,18 @@ export function AssessmentPanel({ report, members, me }: { report: TeamReport; m
         )}
       </Field>
       <ChipEditor label="Labels" items={assessment.labels} hint="Up to 20, at most 40 characters each." busy={busy} onChange={(labels) => patch({ labels })} />
-      <ChipEditor label="CWE" items={assessment.cweIds} hint="Weakness ids like CWE-79 (no CWE list is bundled; see cwe.mitre.org). The server checks the form." busy={busy} normalise={(v) => (/^\d+$/.test(v) ? `CWE-${v}` : v.toUpperCase())} onChange={(cweIds) => patch({ cweIds })} />
+      <CwePicker items={assessment.cweIds} busy={busy} onChange={(cweIds) => patch({ cweIds })} />
       <SeverityOverride report={report} busy={busy} onSave={(severityOverride) => patch({ severityOverride })} />
       <ErrorMessage error={error} />
     </section>
   );
 }
 
-function ChipEditor(props: { label: string; items: string[]; hint: string; busy: boolean; normalise?: (value: string) => string; onChange: (items: string[]) => Promise<boolean> }) {
+function ChipEditor(props: { label: string; items: string[]; hint: string; busy: boolean; onChange: (items: string[]) => Promise<boolean> }) {
   const [text, setText] = useState('');
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    const value = (props.normalise ?? ((v: string) => v))(text.trim());
+    const value = text.trim();
     if (!value || props.items.includes(value)) return;
     if (await props.onChange([...props.items, value])) setText('');
   };
@@ -57,7 +58,7 @@ function ChipEditor(props: { label: string; items: string[]; hint: string; busy:
         <p className="hint">None yet.</p>
       )}
       <div className="inline-form">
-        <Field label={`Add ${props.label === 'Labels' ? 'a label' : 'a CWE id'}`} hint={props.hint}>
+        <Field label="Add a label" hint={props.hint}>
           {(ids) => <input {...ids} value={text} onChange={(e) => setText(e.target.value)} maxLength={40} />}
         </Field>
         <button type="submit" className="secondary" disabled={props.busy}>Add</button>
