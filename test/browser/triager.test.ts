@@ -225,4 +225,27 @@ describe('triager journey in a real browser', () => {
     await screenshot(page, 'report-assessment-cwe');
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
+  it('fits a phone screen on every team page a project admin uses, and on the reporter’s portal', { timeout: 90_000 }, async () => {
+    const { page, watch } = await watchedPage(browser, { viewport: { width: 390, height: 844 } });
+    await signInInPage(page, server, clock, triager);
+    const pages: Array<[name: string, path: string]> = [
+      ['report', `/reports/${receipt.id}`],
+      ['account', '/account'],
+      ['project-settings', '/projects/payqi/settings'],
+      ['metrics', '/projects/payqi/metrics'],
+      ['advisory-new', '/projects/payqi/advisories/new'],
+      ['portal', `/portal#token=${receipt.followUpToken}`],
+    ];
+    for (const [name, path] of pages) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      // Names the elements that stick out, so a failure says where to look.
+      const overflowing = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('pre, .table-scroll')).map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')).slice(0, 5)`);
+      expect(overflowing, name).toEqual([]);
+      expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), name).toBeLessThanOrEqual(0);
+      await screenshot(page, `${name}-phone`);
+    }
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
 });
