@@ -6,7 +6,7 @@ import { totpCode } from '../support/accounts.ts';
 import { setUpOwner } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousAccessibilityViolations, startUiServer, watchedPage, type UiServer } from '../support/browser.ts';
 import { examplePolicyExpiringIn } from '../support/policies.ts';
-import { apiSession, movableClock } from '../support/team-session.ts';
+import { apiSession, invitedMemberWithMfa, movableClock, signInInPage } from '../support/team-session.ts';
 
 const EMAIL = 'nina@example.org';
 const PASSWORD = 'a long and careful passphrase 42';
@@ -21,10 +21,11 @@ describe('account page in a real browser', () => {
   const clock = movableClock();
   let server: UiServer;
   let browser: Browser;
+  let ownerToken: string;
 
   beforeAll(async () => {
     server = await startUiServer({ now: clock.now });
-    const ownerToken = await setUpOwner(server.app, server.database);
+    ownerToken = await setUpOwner(server.app, server.database);
     const owner = { authorization: `Bearer ${ownerToken}` };
     const policy = await examplePolicyExpiringIn('payqi', 190, clock.now());
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: owner, payload: { policy: policy.text } })).statusCode).toBe(201);
@@ -131,4 +132,41 @@ describe('account page in a real browser', () => {
     await screenshot(page, 'team-account-done');
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   }, 90_000);
+  it('changes the password with the current one and a fresh code, says what a weak one lacks, and signs out the other sessions', { timeout: 60_000 }, async () => {
+    const member = await invitedMemberWithMfa(server, clock, ownerToken, { email: 'pat@example.org', slug: 'payqi', projectRole: 'triager' });
+    const other = await apiSession(server, clock, member);
+    const { page, watch } = await watchedPage(browser);
+    await signInInPage(page, server, clock, member);
+    await page.goto(`${server.url}/account`);
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Change password' }) });
+    const fill = async (current: string, next: string) => {
+      clock.advance(30_000); // each code is good once per time step
+      await form.getByLabel('Current password').fill(current);
+      await form.getByLabel('Authentication code').fill(totpCode(member.totpSecret, clock.now()));
+      await form.getByLabel('New password').fill(next);
+      await form.getByRole('button', { name: 'Change password' }).click();
+    };
+
+    await fill('not my password', 'an even longer and more careful passphrase');
+    await form.getByRole('alert').waitFor();
+    await fill(member.password, 'short');
+    await expect.poll(() => form.locator('.field-error').textContent()).toMatch(/12/);
+    expect(await form.getByLabel('New password').getAttribute('aria-invalid')).toBe('true');
+    expect((await server.app.inject({ url: '/api/v1/me', headers: other.headers })).statusCode).toBe(200);
+
+    const replaced = 'an even longer and more careful passphrase';
+    await fill(member.password, replaced);
+    // The other two: the session the member enrolled MFA in, and `other`.
+    await form.getByRole('status').getByText('Password changed; 2 other sessions signed out.').waitFor();
+    expect(await form.getByLabel('Current password').inputValue()).toBe('');
+    expect((await server.app.inject({ url: '/api/v1/me', headers: other.headers })).statusCode).toBe(401);
+    // This session goes on; the old password no longer signs in, the new one does.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    const oldLogin = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: member.email, password: member.password, mode: 'browser' } });
+    expect(oldLogin.statusCode).toBe(401);
+    await apiSession(server, clock, { ...member, password: replaced });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
 });
