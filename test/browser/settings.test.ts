@@ -15,10 +15,11 @@ describe('project settings in a real browser', () => {
   let admin: TeamMember;
   let policy: string;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let ownerToken: string;
 
   beforeAll(async () => {
     server = await startUiServer({ now: clock.now });
-    const ownerToken = await setUpOwner(server.app, server.database);
+    ownerToken = await setUpOwner(server.app, server.database);
     policy = (await examplePolicyExpiringIn('leher', 190, clock.now())).text;
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { authorization: `Bearer ${ownerToken}` }, payload: { policy } })).statusCode).toBe(201);
     admin = await invitedMemberWithMfa(server, clock, ownerToken, { email: 'lee@example.org', slug: 'leher', projectRole: 'project_admin', displayName: 'Lee Admin' });
@@ -116,6 +117,37 @@ describe('project settings in a real browser', () => {
     expect(await page.getByText('Public key (as published').count()).toBe(1);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'settings-keys');
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
+  it('adds a member by user id, changes their role, and removes them', { timeout: 60_000 }, async () => {
+    const owner = { authorization: `Bearer ${ownerToken}` };
+    await invitedMemberWithMfa(server, clock, ownerToken, { email: 'val@example.org', displayName: 'Val Viewer' });
+    const { users } = (await server.app.inject({ url: '/api/v1/users', headers: owner })).json() as { users: Array<{ id: string; email: string }> };
+    const valId = users.find((u) => u.email === 'val@example.org')!.id;
+    const roleOfVal = async () => ((await server.app.inject({ url: '/api/v1/projects/leher/members', headers: owner })).json() as { members: Array<{ userId: string; role: string }> }).members.find((m) => m.userId === valId)?.role;
+
+    const { page, watch } = await watchedPage(browser);
+    await signInInPage(page, server, clock, admin);
+    await page.goto(`${server.url}/projects/leher/settings#members`);
+    // A project admin may not list the organisation's people, so the form takes a user id.
+    await page.getByLabel('User id').fill(valId);
+    await page.getByLabel('Project role').selectOption('viewer');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const role = page.getByLabel('Role of Val Viewer (val@example.org)');
+    await role.waitFor();
+    expect(await role.inputValue()).toBe('viewer');
+    expect(await roleOfVal()).toBe('viewer');
+
+    await role.selectOption('triager');
+    await expect.poll(roleOfVal).toBe('triager');
+    await page.reload();
+    expect(await page.getByLabel('Role of Val Viewer (val@example.org)').inputValue()).toBe('triager');
+
+    await page.getByRole('button', { name: 'Remove Val Viewer (val@example.org)' }).click();
+    await expect.poll(() => page.getByLabel('Role of Val Viewer (val@example.org)').count()).toBe(0);
+    expect(await roleOfVal()).toBeUndefined();
+    // The admin's own row is untouched.
+    expect(await page.getByLabel('Role of Lee Admin (lee@example.org)').inputValue()).toBe('project_admin');
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
 });
