@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishDueAdvisories } from '../../src/services/advisories/lifecycle.service.ts';
 import { setUpOwner } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousAccessibilityViolations, startUiServer, watchedPage, type UiServer } from '../support/browser.ts';
 import { examplePolicyExpiringIn } from '../support/policies.ts';
@@ -135,6 +136,53 @@ describe('advisory editor in a real browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'advisory-new-phone');
+    expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
+  });
+  it('schedules publication at a chosen time, unschedules and schedules again, and the job publishes it when the time comes', { timeout: 60_000 }, async () => {
+    const owner = { authorization: `Bearer ${ownerToken}` };
+    const draft = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/projects/payqi/advisories',
+      headers: owner,
+      payload: { title: 'Timing leak in token comparison', summary: 'Tokens are compared in variable time', affected: [{ ecosystem: 'npm', name: 'payqi-server', ranges: [{ type: 'SEMVER', introduced: '0', fixed: '1.4.4' }] }] },
+    });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const advisoryId = draft.json().advisory.id as string;
+    const teamView = async () => (await server.app.inject({ url: `/api/v1/advisories/${advisoryId}`, headers: owner })).json() as { advisory: { state: string }; scheduledAt: string | null };
+    const publicStatus = async () => (await server.app.inject({ url: `/api/v1/projects/payqi/advisories/${advisoryId}` })).statusCode;
+
+    const { page, watch } = await watchedPage(browser);
+    await signInInPage(page, server, clock, admin);
+    await page.goto(`${server.url}/projects/payqi/advisories/${advisoryId}/edit`);
+    await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Timing leak in token comparison');
+    // Two days ahead on the server's clock, typed as the browser's local time, as a person would.
+    const at = new Date(clock.now().getTime() + 2 * 86_400_000);
+    at.setUTCSeconds(0, 0);
+    const local = await page.evaluate(`(() => { const d = new Date(${at.getTime()}); const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()); })()`);
+    await page.getByLabel('Publish at').fill(local as string);
+    await page.getByRole('button', { name: 'Save and schedule' }).click();
+    await page.getByText(/^Scheduled for /).first().waitFor();
+    expect(await teamView()).toMatchObject({ advisory: { state: 'scheduled' }, scheduledAt: at.toISOString() });
+    expect(await publicStatus()).toBe(404);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'advisory-scheduled');
+
+    await page.getByRole('button', { name: 'Unschedule' }).click();
+    await page.getByRole('status').getByText('Back to draft.').waitFor();
+    expect((await teamView()).advisory.state).toBe('draft');
+    await page.getByRole('button', { name: 'Save and schedule' }).click();
+    await expect.poll(async () => (await teamView()).advisory.state).toBe('scheduled');
+
+    // Not yet due: the job leaves it; past its time it publishes it, and the page shows it published.
+    expect((await publishDueAdvisories(server.ctx)).published).toEqual([]);
+    clock.advance(2 * 86_400_000 + 60_000);
+    expect((await publishDueAdvisories(server.ctx)).published).toEqual([advisoryId]);
+    expect(await publicStatus()).toBe(200);
+    // Two days on, the session has idled out: sign in again to see the editor say so.
+    await signInInPage(page, server, clock, admin);
+    await page.goto(`${server.url}/projects/payqi/advisories/${advisoryId}/edit`);
+    await page.getByRole('link', { name: 'Public page' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Save and schedule' }).count()).toBe(0);
     expect(watch).toEqual({ dialogs: [], cspViolations: [], pageErrors: [] });
   });
 });
