@@ -41,7 +41,8 @@ describe('hostile content on the advisory editor, settings and admin pages', () 
         summary: SVG,
         details: `[click me](javascript:alert(1)) ${IMG} <script>alert(2)</script>`,
         credits: [{ name: IMG, type: 'FINDER' }],
-        references: [{ type: 'WEB', url: `https://example.org/"><script>alert(1)</script>` }],
+        // Stored references must be RFC 3986 URIs, so markup arrives percent-encoded; the raw form is typed into the editor below.
+        references: [{ type: 'WEB', url: `https://example.org/?q=${encodeURIComponent('"><script>alert(1)</script>')}` }],
         affected: [{ ecosystem: 'npm', name: SVG, ranges: [{ type: 'SEMVER', introduced: '0', fixed: '1.0.0' }] }],
       },
     });
@@ -67,6 +68,9 @@ describe('hostile content on the advisory editor, settings and admin pages', () 
     await page.getByRole('button', { name: 'Add reference' }).click();
     await page.getByLabel('Reference 2 URL').fill('javascript:alert(1)');
     await preview.getByText('javascript:alert(1)').waitFor();
+    await page.getByRole('button', { name: 'Add reference' }).click();
+    await page.getByLabel('Reference 3 URL').fill('https://example.org/"><script>alert(3)</script>');
+    await preview.getByText('https://example.org/"><script>alert(3)</script>').waitFor();
     await page.waitForTimeout(800); // let the live check answer
     await expectInert(page, watch);
   });
