@@ -40,6 +40,7 @@ const envMapping: ReadonlyArray<[string, ReadonlyArray<string>]> = [
   ['EMBARGO_AUTH_RATE_LIMIT_PER_MINUTE', ['http', 'authRateLimitPerMinute']],
   ['EMBARGO_INTAKE_RATE_LIMIT_PER_MINUTE', ['http', 'intakeRateLimitPerMinute']],
   ['EMBARGO_INTAKE_PROJECT_RATE_LIMIT_PER_MINUTE', ['http', 'intakeProjectRateLimitPerMinute']],
+  ['EMBARGO_PUBLIC_CACHE_MS', ['http', 'publicCacheMs']],
   ['EMBARGO_ATTACHMENT_MAX_FILE_BYTES', ['attachments', 'maxFileBytes']],
   ['EMBARGO_ATTACHMENT_MAX_REPORT_BYTES', ['attachments', 'maxReportBytes']],
   ['EMBARGO_ATTACHMENT_MAX_COUNT', ['attachments', 'maxCount']],

@@ -100,6 +100,8 @@ export const configSchema = z
         /** New reports per client address per minute, and per project per minute (a flood from many addresses). */
         intakeRateLimitPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
         intakeProjectRateLimitPerMinute: z.coerce.number().int().min(1).max(100_000).default(120),
+        /** How long a public rendering (advisory JSON, OSV, feeds, security.txt) is reused; writes through this instance clear it at once (http/render-cache.ts). 0 turns it off. */
+        publicCacheMs: z.coerce.number().int().min(0).max(60_000).default(1000),
       })
       .strict()
       .prefault({}),

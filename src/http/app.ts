@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import { createServiceContext, type ServiceContext } from '../services/context.ts';
 import type { SecurityTxtSigner } from '../services/policy-documents.service.ts';
 import type { OpenDatabase } from '../storage/database.ts';
+import { clearOnWrites, createRenderCache, type RenderCache } from './render-cache.ts';
 import { logAbandonedRequests, loggerOptions, OneLinePerRequest } from './logger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { browserSecurityPlugin } from './plugins/browser-security.ts';
@@ -68,6 +69,7 @@ export interface RouteOptions {
   authRateLimit: number;
   intakeLimits: { perAddressPerMinute: number; perProjectPerMinute: number };
   jobs: JobRunnerProbe | undefined;
+  renderCache: RenderCache;
 }
 
 /** Fastify takes a hop count as a function (its types omit the number form proxy-addr accepts). */
@@ -105,6 +107,8 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(accessControlPlugin, { ctx });
   await app.register(nulGuardPlugin);
+  const renderCache = createRenderCache({ ttlMs: config.http.publicCacheMs });
+  clearOnWrites(app, renderCache);
 
   const routeOptions: RouteOptions = {
     ctx,
@@ -114,6 +118,7 @@ export async function build(options: BuildOptions): Promise<App> {
     authRateLimit: config.http.authRateLimitPerMinute,
     intakeLimits: { perAddressPerMinute: config.http.intakeRateLimitPerMinute, perProjectPerMinute: config.http.intakeProjectRateLimitPerMinute },
     jobs: options.jobs,
+    renderCache,
   };
   const resources = [healthRoutes, setupRoutes, authRoutes, accountRoutes, userRoutes, organisationRoutes, projectRoutes, policyDocumentRoutes, auditRoutes];
   for (const routes of [...resources, intakeRoutes, portalRoutes, teamReportRoutes, attachmentRoutes, triageRoutes, inboxRoutes, metricsRoutes]) {

@@ -4,6 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 // Public advisory reads are the most-read endpoints: shared caches may keep them for five minutes, and clients revalidate cheaply.
 const PUBLIC_CACHE = 'public, max-age=300';
 
+/** A strong entity tag for these exact bytes; renderings kept in the render cache keep theirs, so it is hashed once per render. */
+export const entityTag = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url')}"`;
+
 /** Does an If-None-Match list name this entity tag? Weak comparison, as RFC 9110 §13.1.2 prescribes for it. */
 function matches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -17,8 +20,7 @@ function matches(header: string | undefined, etag: string): boolean {
  * answers 304 when the client's copy is current. If-None-Match wins over
  * If-Modified-Since when both are sent (RFC 9110 §13.2.2).
  */
-export function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, contentType: string, lastModified: Date | undefined) {
-  const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+export function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, contentType: string, lastModified: Date | undefined, etag = entityTag(body)) {
   reply.header('etag', etag).header('cache-control', PUBLIC_CACHE);
   // Published advisories are meant to be read anywhere: scanners and dashboards on other origins may fetch them (no credentials are involved).
   reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');

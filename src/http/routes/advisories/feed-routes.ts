@@ -6,8 +6,9 @@ import { zip } from '../../../formats/zip.ts';
 import { listPublicAdvisoriesOf, readPublicAdvisory } from '../../../services/advisories/public.service.ts';
 import { getProject } from '../../../services/project.service.ts';
 import type { RouteOptions } from '../../app.ts';
+import { renderKey } from '../../render-cache.ts';
 import { slugParams } from '../projects/schema.ts';
-import { JSON_TYPE, newest, sendCacheable } from './cache.ts';
+import { entityTag, JSON_TYPE, newest, sendCacheable } from './cache.ts';
 import { advisoryLinks } from './presenter.ts';
 import { projectAdvisoryParams } from './schema.ts';
 
@@ -24,21 +25,27 @@ function atom(publicUrl: string, selfUrl: string, title: string, advisories: rea
 }
 
 /** Machine-readable public advisories: Atom feeds, OSV per advisory and in bulk. Published and withdrawn only, cacheable like the JSON API. */
-export const advisoryFeedRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx, publicUrl }) => {
+export const advisoryFeedRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx, publicUrl, renderCache }) => {
   app.get('/advisories.atom', { config: { access: 'public' }, schema: { tags } }, async (request, reply) => {
-    const feed = atom(publicUrl, `${publicUrl}/advisories.atom`, 'Security advisories', await listPublicAdvisoriesOf(ctx));
+    const feed = await renderCache.remember(renderKey(request), async () => atom(publicUrl, `${publicUrl}/advisories.atom`, 'Security advisories', await listPublicAdvisoriesOf(ctx)));
     return sendCacheable(request, reply, feed.body, ATOM_TYPE, feed.updated);
   });
 
   app.get('/p/:slug/advisories.atom', { config: { access: 'public' }, schema: { tags, params: slugParams } }, async (request, reply) => {
-    const project = await getProject(ctx, request.params.slug);
-    const feed = atom(publicUrl, `${publicUrl}/p/${project.slug}/advisories.atom`, `${project.name} security advisories`, await listPublicAdvisoriesOf(ctx, project.slug));
+    const feed = await renderCache.remember(renderKey(request), async () => {
+      const project = await getProject(ctx, request.params.slug);
+      return atom(publicUrl, `${publicUrl}/p/${project.slug}/advisories.atom`, `${project.name} security advisories`, await listPublicAdvisoriesOf(ctx, project.slug));
+    });
     return sendCacheable(request, reply, feed.body, ATOM_TYPE, feed.updated);
   });
 
   app.get('/p/:slug/advisories/:advisoryId.osv.json', { config: { access: 'public' }, schema: { tags, params: projectAdvisoryParams } }, async (request, reply) => {
-    const advisory = await readPublicAdvisory(ctx, request.params.slug, request.params.advisoryId);
-    return sendCacheable(request, reply, JSON.stringify(renderOsv(advisory), null, 2), JSON_TYPE, new Date(advisory.modified));
+    const osv = await renderCache.remember(renderKey(request), async () => {
+      const advisory = await readPublicAdvisory(ctx, request.params.slug, request.params.advisoryId);
+      const body = JSON.stringify(renderOsv(advisory), null, 2);
+      return { body, modified: new Date(advisory.modified), etag: entityTag(body) };
+    });
+    return sendCacheable(request, reply, osv.body, JSON_TYPE, osv.modified, osv.etag);
   });
 
   // The layout of OSV's own bulk exports (one <id>.json per entry), so OSV tooling can mirror a project.

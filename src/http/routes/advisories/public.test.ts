@@ -3,6 +3,9 @@ import { advisoryBody, advisoryHarness, type AdvisoryHarness } from '../../../..
 import { databaseKinds } from '../../../../test/support/databases.ts';
 import { readZip } from '../../../../test/support/zip.ts';
 import { validateOsv } from '../../../formats/validate-osv.ts';
+import { withdrawAdvisory } from '../../../services/advisories/lifecycle.service.ts';
+import { systemMeta } from '../../../services/context.ts';
+import { testContext } from '../../../../test/support/app.ts';
 
 describe.each(databaseKinds)('public advisory reads on %s', (kind) => {
   let h: AdvisoryHarness;
@@ -105,5 +108,30 @@ describe.each(databaseKinds)('public advisory reads on %s', (kind) => {
     ]);
     expect((await h.app.inject({ url: '/api/v1/acknowledgements' })).json()).toEqual(project);
     expect((await h.app.inject({ url: '/p/leher/acknowledgements.json' })).json()).toEqual({ acknowledgements: [] });
+  });
+  it('reuses a rendering for at most a second: a write through this instance shows at once, one made elsewhere within the second', async () => {
+    const id = await h.draft('payqi', { ...advisoryBody, title: 'Cached for a moment' });
+    expect((await h.call('POST', `/api/v1/advisories/${id}/publish`)).statusCode).toBe(200);
+    const urls = [`/api/v1/projects/payqi/advisories/${id}`, `/p/payqi/advisories/${id}.osv.json`];
+    const withdrawnFlags = async () => Promise.all(urls.map(async (url) => {
+      const body = (await h.app.inject({ url })).json();
+      return url.endsWith('.osv.json') ? 'withdrawn' in body : body.withdrawn !== null && body.withdrawn !== undefined;
+    }));
+    expect(await withdrawnFlags()).toEqual([false, false]);
+
+    // Withdrawn from elsewhere (the CLI or another instance: the service on the same database, no request through this app).
+    await withdrawAdvisory(testContext(h.database, h.now), { kind: 'system', label: 'cli' }, id, 'a duplicate of an earlier advisory', systemMeta);
+    const started = performance.now();
+    const stale = await withdrawnFlags();
+    if (performance.now() - started < 900) expect(stale).toEqual([false, false]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await withdrawnFlags()).toEqual([true, true]);
+
+    // A write through this instance clears every rendering before its answer: the list has the new one at once.
+    const listed = async () => ((await h.app.inject({ url: '/api/v1/projects/payqi/advisories' })).json().advisories as Array<{ id: string }>).map((a) => a.id);
+    const next = await h.draft('payqi', { ...advisoryBody, title: 'Listed at once' });
+    expect(await listed()).not.toContain(next);
+    expect((await h.call('POST', `/api/v1/advisories/${next}/publish`)).statusCode).toBe(200);
+    expect(await listed()).toContain(next);
   });
 });
