@@ -1,9 +1,11 @@
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { createServer, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
+import { examplePolicyExpiringIn } from '../support/policies.ts';
+import { validReport } from '../support/reports.ts';
 import { freePort, startServe, type ServeProcess } from '../support/serve-process.ts';
 
 const SHUTDOWN_TIMEOUT_SECONDS = 4;
@@ -83,5 +85,55 @@ describe('embargo serve stops gracefully on SIGTERM', () => {
     const migrated = await runCli(['migrate'], { EMBARGO_DATA_DIR: dataDir });
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toBe('database is up to date\n');
+  });
+  it('lets a webhook delivery in flight at SIGTERM finish and records it, so the restarted server does not send it again', { timeout: 180_000 }, async () => {
+    // A receiver that takes 2 s to answer, and tells the test when a delivery arrives.
+    const received: string[] = [];
+    let arrived: () => void = () => undefined;
+    const firstArrival = new Promise<void>((resolve) => (arrived = resolve));
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      arrived();
+      req.resume();
+      setTimeout(() => res.writeHead(200).end('ok'), 2_000);
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverPort = (receiver.address() as { port: number }).port;
+    try {
+      const dataDir = await mkdtemp(join(tmpdir(), 'embargo-shutdown-job-'));
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const env = { EMBARGO_DATA_DIR: dataDir, EMBARGO_PORT: String(port), EMBARGO_LOG_LEVEL: 'warn', EMBARGO_SHUTDOWN_TIMEOUT_SECONDS: '8' };
+      server = await startServe(env, base);
+      const [, token] = await server.waitForOutput(/setup#token=(emb_setup_[A-Za-z0-9_-]+)/);
+      const json = { 'content-type': 'application/json' };
+      const setup = await fetch(`${base}/api/v1/setup`, { method: 'POST', headers: json, body: JSON.stringify({ token, email: 'owner@example.org', password: 'correct horse battery staple' }) });
+      const owner = { ...json, authorization: `Bearer ${((await setup.json()) as { apiToken: string }).apiToken}` };
+      expect((await fetch(`${base}/api/v1/projects`, { method: 'POST', headers: owner, body: JSON.stringify({ policy: (await examplePolicyExpiringIn('payqi')).text }) })).status).toBe(201);
+      const hook = await fetch(`${base}/api/v1/projects/payqi/webhooks`, { method: 'POST', headers: owner, body: JSON.stringify({ url: `http://127.0.0.1:${receiverPort}/hook`, eventTypes: ['report.received'] }) });
+      expect(hook.status).toBe(201);
+      const webhookId = ((await hook.json()) as { id: string }).id;
+      expect((await fetch(`${base}/api/v1/projects/payqi/reports`, { method: 'POST', headers: json, body: JSON.stringify(validReport) })).status).toBe(201);
+
+      // The delivery loop picks the event up within its 5 s interval; stop the server while the receiver is still answering.
+      await firstArrival;
+      const signalledAt = Date.now();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1_500); // it waited for the answer
+      expect(server.output()).not.toMatch(/error/i);
+
+      server = await startServe(env, base);
+      const deliveries = async () => ((await (await fetch(`${base}/api/v1/projects/payqi/webhooks/${webhookId}/deliveries`, { headers: owner })).json()) as { deliveries: Array<{ id: string; status: string; attempts: number; lastStatusCode: number | null }> }).deliveries;
+      expect(await deliveries()).toEqual([expect.objectContaining({ id: received[0], status: 'delivered', attempts: 1, lastStatusCode: 200 })]);
+      // Two delivery intervals later the receiver still has it once.
+      await pause(11_000);
+      expect(received).toHaveLength(1);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      server = undefined;
+    } finally {
+      receiver.close();
+    }
   });
 });
