@@ -61,7 +61,10 @@ describe('advisory editor in a real browser', () => {
     await page.getByLabel('Summary').fill('The download endpoint reads files outside its directory');
     await page.getByLabel('Details (Markdown)').fill('Upgrade to **1.4.3**. The `file` parameter was joined into a path unchecked.');
     await page.getByLabel('CVSS 3.1 vector').fill('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N');
-    await page.getByLabel('CWE ids').fill('CWE-22');
+    // The weakness is picked from MITRE's list by words of its name; Enter in the search adds it without submitting the editor.
+    await page.getByLabel('Find a weakness').fill('path traversal restricted directory');
+    await page.getByLabel('Find a weakness').press('Enter');
+    await page.getByRole('list', { name: 'Weaknesses' }).getByText("Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')").waitFor();
     await page.getByLabel('CVE id').fill('CVE-2026-12345');
     // A package without a name: the content check names the field before any format is checked.
     await page.getByRole('button', { name: 'Add package' }).click();
@@ -92,6 +95,8 @@ describe('advisory editor in a real browser', () => {
     // The public JSON API, then both Atom feeds, fetched by the browser.
     const publicJson = (await page.evaluate(`fetch('/api/v1/projects/payqi/advisories/${advisoryId}').then((r) => r.json())`)) as { title: string; state: string; cveId: string };
     expect(publicJson).toMatchObject({ title: 'Path traversal in payqi file download', state: 'published', cveId: 'CVE-2026-12345' });
+    const teamView = await server.app.inject({ url: `/api/v1/advisories/${advisoryId}`, headers: { authorization: `Bearer ${ownerToken}` } });
+    expect(teamView.json().advisory.cweIds).toEqual(['CWE-22']);
     for (const feed of ['/advisories.atom', '/p/payqi/advisories.atom']) {
       const response = await page.goto(`${server.url}${feed}`);
       expect(response?.status()).toBe(200);

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { PageTitle } from '../../ui/PageTitle.tsx';
+import { CwePicker } from './shared/CwePicker.tsx';
 import { LifecycleActions, type LifecycleHandlers } from './advisory/LifecycleActions.tsx';
 import { AffectedFields, CreditFields, ReferenceFields } from './advisory/ListFields.tsx';
 import { emptyForm, formFromAdvisory, forUpdate, messagesFor, ratings, tlpLabels, toContent, type FormState, type PreviewResult, type TeamAdvisory } from './advisory/model.ts';
@@ -204,9 +205,7 @@ function Editor({ slug, view, initial }: { slug: string; view?: TeamAdvisory; in
                 </select>
               )}
             </Field>
-            <Field label="CWE ids" hint="Comma-separated, e.g. CWE-22, CWE-79" error={messagesFor(errors, 'cweIds')}>
-              {(ids) => <input {...ids} value={form.cweIds} onChange={(e) => set('cweIds', e.target.value)} />}
-            </Field>
+            <CwePicker heading="Weaknesses (CWE)" items={form.cweIds} busy={false} error={messagesFor(errors, 'cweIds')} onChange={async (cweIds) => { set('cweIds', cweIds); return true; }} />
             <Field label="CVE id" error={messagesFor(errors, 'cveId')}>
               {(ids) => <input {...ids} value={form.cveId} placeholder="CVE-2026-12345" onChange={(e) => set('cveId', e.target.value)} />}
             </Field>

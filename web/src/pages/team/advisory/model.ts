@@ -89,7 +89,8 @@ export interface FormState {
   cvss31: string;
   cvss40: string;
   rating: string;
-  cweIds: string;
+  /** Picked from MITRE's list (shared/CwePicker.tsx), so already in CWE-123 form. */
+  cweIds: string[];
   cveId: string;
   aliases: string;
   tlp: Advisory['tlp'];
@@ -105,7 +106,7 @@ export const emptyForm: FormState = {
   cvss31: '',
   cvss40: '',
   rating: '',
-  cweIds: '',
+  cweIds: [],
   cveId: '',
   aliases: '',
   tlp: 'WHITE',
@@ -124,7 +125,7 @@ export function formFromAdvisory(advisory: Advisory): FormState {
     cvss31: advisory.severity?.cvss31?.vector ?? '',
     cvss40: advisory.severity?.cvss40?.vector ?? '',
     rating: advisory.severity && !advisory.severity.cvss31 && !advisory.severity.cvss40 ? advisory.severity.rating : '',
-    cweIds: advisory.cweIds.join(', '),
+    cweIds: advisory.cweIds,
     cveId: advisory.cveId ?? '',
     aliases: advisory.aliases.join(', '),
     tlp: advisory.tlp,
@@ -147,7 +148,7 @@ export function toContent(form: FormState): Record<string, unknown> {
     summary: form.summary,
     details: form.details,
     severity,
-    cweIds: list(form.cweIds).map((id) => (/^\d+$/.test(id) ? `CWE-${id}` : id.toUpperCase())),
+    cweIds: form.cweIds,
     affected: form.affected.map((pkg) => ({
       ...pkg,
       purl: optional(pkg.purl),

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 
 type Usage = 'Allowed' | 'Allowed-with-Review' | 'Discouraged' | 'Prohibited';
 interface Weakness {
@@ -58,7 +58,7 @@ const normaliseCweId = (value: string) => (/^\s*\d+\s*$/.test(value) ? `CWE-${va
  * (a newer CWE) can still be added: it is marked, not refused, since the
  * server accepts any well-formed id.
  */
-export function CwePicker(props: { items: string[]; busy: boolean; onChange: (items: string[]) => Promise<boolean> }) {
+export function CwePicker(props: { items: string[]; busy: boolean; onChange: (items: string[]) => Promise<boolean>; heading?: string; error?: string | undefined }) {
   const [catalogue, setCatalogue] = useState<Catalogue | null>(null);
   const [failed, setFailed] = useState(false);
   const [query, setQuery] = useState('');
@@ -74,16 +74,22 @@ export function CwePicker(props: { items: string[]; busy: boolean; onChange: (it
     if (!id || props.items.includes(id)) return;
     if (await props.onChange([...props.items, id])) setQuery('');
   };
-  const submit = (event: FormEvent) => {
+  // Not a form of its own: the picker also sits inside the advisory editor's form, where Enter must add, not submit.
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key !== 'Enter') return;
     event.preventDefault();
+    addTyped();
+  };
+  const addTyped = () => {
+    if (!query.trim()) return;
     const typed = normaliseCweId(query);
     // Enter takes a typed id as it is, otherwise the best match.
     void add(/^CWE-\d+$/.test(typed) ? typed : (matches[0]?.id ?? typed));
   };
 
   return (
-    <form onSubmit={submit}>
-      <h3>CWE</h3>
+    <div className="cwe-picker">
+      <h3>{props.heading ?? 'CWE'}</h3>
       {props.items.length > 0 ? (
         <ul className="cwe-list" aria-label="Weaknesses">
           {props.items.map((id) => {
@@ -109,8 +115,8 @@ export function CwePicker(props: { items: string[]; busy: boolean; onChange: (it
           {failed && ' The CWE list could not be loaded; ids can still be typed.'}
         </p>
         <div className="inline-form">
-          <input id={inputId} aria-describedby={`${inputId}-hint`} value={query} maxLength={100} autoComplete="off" onChange={(e) => setQuery(e.target.value)} />
-          <button type="submit" className="secondary" disabled={props.busy || !query.trim()}>Add</button>
+          <input id={inputId} aria-describedby={`${inputId}-hint`} aria-invalid={props.error ? true : undefined} value={query} maxLength={100} autoComplete="off" onChange={(e) => setQuery(e.target.value)} onKeyDown={onKeyDown} />
+          <button type="button" className="secondary" disabled={props.busy || !query.trim()} onClick={addTyped}>Add</button>
         </div>
       </div>
       {matches.length > 0 && (
@@ -125,6 +131,7 @@ export function CwePicker(props: { items: string[]; busy: boolean; onChange: (it
           ))}
         </ul>
       )}
-    </form>
+      {props.error && <p className="field-error">{props.error}</p>}
+    </div>
   );
 }
