@@ -12,6 +12,7 @@ import { AffectedFields, CreditFields, ReferenceFields } from './advisory/ListFi
 import { emptyForm, formFromAdvisory, forUpdate, messagesFor, ratings, tlpLabels, toContent, type FormState, type PreviewResult, type TeamAdvisory } from './advisory/model.ts';
 import { RenderedPreview, ValidationResults } from './advisory/PreviewPanel.tsx';
 import '../../styles/team-advisory.css';
+import { formatDateTime } from './shared/format.ts';
 
 /**
  * Writing an advisory: the form, a live preview as the public page will show
@@ -249,7 +250,7 @@ function Editor({ slug, view, initial }: { slug: string; view?: TeamAdvisory; in
         <section>
           <h2>Revisions</h2>
           <ol>
-            {view.advisory.revisions.map((r) => <li key={r.number}>{new Date(r.date).toLocaleString()}: {r.summary}</li>)}
+            {view.advisory.revisions.map((r) => <li key={r.number}>{formatDateTime(r.date)}: {r.summary}</li>)}
           </ol>
         </section>
       )}

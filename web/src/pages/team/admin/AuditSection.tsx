@@ -4,6 +4,7 @@ import { api } from '../../../api/client.ts';
 import { ErrorMessage } from '../../../ui/ErrorMessage.tsx';
 import { Field } from '../../../ui/Field.tsx';
 import { Loading } from '../../../ui/Loading.tsx';
+import { formatDateTime } from '../shared/format.ts';
 
 interface Entry {
   seq: number;
@@ -92,7 +93,7 @@ export function AuditSection() {
                 {log.data.entries.map((e) => (
                   <tr key={e.seq}>
                     <td>{e.seq}</td>
-                    <td>{new Date(e.at).toLocaleString()}</td>
+                    <td>{formatDateTime(e.at)}</td>
                     <td>{e.actor_label ?? e.actor_type}{e.ip && <div className="hint">{e.ip}</div>}</td>
                     <td><code>{e.action}</code></td>
                     <td>{e.object_type}{e.object_id && <div className="hint audit-id">{e.object_id}</div>}</td>

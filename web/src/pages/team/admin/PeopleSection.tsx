@@ -4,6 +4,7 @@ import { api } from '../../../api/client.ts';
 import { ErrorMessage } from '../../../ui/ErrorMessage.tsx';
 import { Field } from '../../../ui/Field.tsx';
 import { Loading } from '../../../ui/Loading.tsx';
+import { formatDateTime } from '../shared/format.ts';
 
 const roles = ['owner', 'admin', 'member'] as const;
 type Role = (typeof roles)[number];
@@ -119,7 +120,7 @@ export function InvitationsSection() {
                 <tr key={i.id}>
                   <td>{i.email}</td>
                   <td>{i.role}</td>
-                  <td>{new Date(i.expiresAt).toLocaleString()}</td>
+                  <td>{formatDateTime(i.expiresAt)}</td>
                   <td><button type="button" className="secondary" onClick={() => revoke.mutate(i.id)}>Revoke invitation for {i.email}</button></td>
                 </tr>
               ))}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Field } from '../../../ui/Field.tsx';
 import type { TeamAdvisory } from './model.ts';
+import { formatDateTime } from '../shared/format.ts';
 
 export interface LifecycleHandlers {
   save: (revisionSummary?: string) => Promise<void>;
@@ -18,7 +19,7 @@ export function LifecycleActions({ view, busy, handlers }: { view: TeamAdvisory;
   const { state } = view.advisory;
 
   if (state === 'withdrawn') {
-    return <p className="warning">Withdrawn on {new Date(view.advisory.withdrawn!.at).toLocaleString()}: {view.advisory.withdrawn!.reason}. A withdrawn advisory cannot change.</p>;
+    return <p className="warning">Withdrawn on {formatDateTime(view.advisory.withdrawn!.at)}: {view.advisory.withdrawn!.reason}. A withdrawn advisory cannot change.</p>;
   }
   if (state === 'published') {
     return (
@@ -45,7 +46,7 @@ export function LifecycleActions({ view, busy, handlers }: { view: TeamAdvisory;
   return (
     <div className="card">
       <h2>Publication</h2>
-      {state === 'scheduled' && view.scheduledAt && <p className="notice" role="status">Scheduled for {new Date(view.scheduledAt).toLocaleString()}.</p>}
+      {state === 'scheduled' && view.scheduledAt && <p className="notice" role="status">Scheduled for {formatDateTime(view.scheduledAt)}.</p>}
       <div className="actions">
         <button type="button" disabled={busy} onClick={() => void handlers.save()}>Save draft</button>
         <button type="button" disabled={busy} onClick={() => void handlers.publish()}>Publish now</button>

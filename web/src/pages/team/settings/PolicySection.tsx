@@ -4,6 +4,7 @@ import { api, ApiError, apiText } from '../../../api/client.ts';
 import { ErrorMessage } from '../../../ui/ErrorMessage.tsx';
 import { Loading } from '../../../ui/Loading.tsx';
 import { placeProblems } from './yaml-lines.ts';
+import { formatDateTime } from '../shared/format.ts';
 
 interface Revision {
   revision: number;
@@ -127,7 +128,7 @@ function PolicyEditor({ slug, initial }: { slug: string; initial: string }) {
       {revisions.data ? (
         <ol className="revision-list" reversed>
           {[...revisions.data.revisions].reverse().map((r) => (
-            <li key={r.revision} value={r.revision}>Revision {r.revision}, {new Date(r.createdAt).toLocaleString()}{r.createdBy ? '' : ' (command line)'}</li>
+            <li key={r.revision} value={r.revision}>Revision {r.revision}, {formatDateTime(r.createdAt)}{r.createdBy ? '' : ' (command line)'}</li>
           ))}
         </ol>
       ) : <ErrorMessage error={revisions.error} />}

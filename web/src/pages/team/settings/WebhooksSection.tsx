@@ -4,6 +4,7 @@ import { api } from '../../../api/client.ts';
 import { ErrorMessage } from '../../../ui/ErrorMessage.tsx';
 import { Field } from '../../../ui/Field.tsx';
 import { Loading } from '../../../ui/Loading.tsx';
+import { formatDateTime } from '../shared/format.ts';
 
 /** The topics a webhook may subscribe to (src/domain/webhooks/events.ts). */
 const eventTypes = ['report.received', 'report.state_changed', 'sla.due_soon', 'sla.breached', 'disclosure.agreed', 'advisory.published', 'advisory.updated', 'advisory.withdrawn'] as const;
@@ -131,7 +132,7 @@ function Deliveries({ slug, webhook }: { slug: string; webhook: Webhook }) {
                     {d.responseExcerpt && <pre className="excerpt">{d.responseExcerpt}</pre>}
                   </td>
                   <td>{d.attempts}</td>
-                  <td>{new Date(d.createdAt).toLocaleString()}</td>
+                  <td>{formatDateTime(d.createdAt)}</td>
                   <td><button type="button" className="secondary" onClick={() => redeliver.mutate(d.id)}>Redeliver</button></td>
                 </tr>
               ))}
