@@ -7,7 +7,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
 import { EmbargoError } from '../errors.ts';
-import { freeSpaceGuard, isWriteStatement, type FreeSpaceGuard } from './free-space-guard.ts';
+import { freeSpaceGuard, guardedWrite, type FreeSpaceGuard } from './free-space-guard.ts';
 import { guardedDialect } from './guarded-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -63,10 +63,7 @@ async function openPglite({ dataDir, minFreeBytes }: Extract<DatabaseTarget, { k
   return {
     db,
     kind: 'pglite',
-    async executeSql(text, values) {
-      if (isWriteStatement(text)) await guard.ensureRoomToWrite();
-      return pool.query(text, values);
-    },
+    executeSql: (text, values) => guardedWrite(guard, text, () => pool.query(text, values)),
     async close() {
       await db.destroy();
       await pglite.close();

@@ -52,6 +52,12 @@ export function isWriteStatement(sql: string): boolean {
   return ['insert', 'update', 'delete', 'merge', 'create', 'alter', 'drop', 'truncate', 'copy', 'vacuum', 'cluster', 'reindex', 'refresh'].includes(verb);
 }
 
+/** Runs `statement` through `run`, asking `guard` first when it is a write. */
+export async function guardedWrite<T>(guard: FreeSpaceGuard, statement: string, run: () => Promise<T>): Promise<T> {
+  if (isWriteStatement(statement)) await guard.ensureRoomToWrite();
+  return run();
+}
+
 /** Checks on every write (statfs is a cheap system call), so a burst of large uploads cannot slip past a cached answer. */
 export function freeSpaceGuard(dir: string, minFreeBytes: number): FreeSpaceGuard {
   return {

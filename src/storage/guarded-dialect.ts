@@ -1,5 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver } from 'kysely';
-import { isWriteStatement, type FreeSpaceGuard } from './free-space-guard.ts';
+import { guardedWrite, type FreeSpaceGuard } from './free-space-guard.ts';
 
 /**
  * A Kysely dialect whose connections wait on `guard` before every write
@@ -18,10 +18,7 @@ export function guardedDialect(inner: Dialect, guard: FreeSpaceGuard): Dialect {
 
 function guardedConnection(connection: DatabaseConnection, guard: FreeSpaceGuard): DatabaseConnection {
   return forwarding(connection, {
-    executeQuery: (target: DatabaseConnection) => async (query: CompiledQuery) => {
-      if (isWriteStatement(query.sql)) await guard.ensureRoomToWrite();
-      return target.executeQuery(query);
-    },
+    executeQuery: (target: DatabaseConnection) => (query: CompiledQuery) => guardedWrite(guard, query.sql, () => target.executeQuery(query)),
   });
 }
 

@@ -36,31 +36,35 @@ const connectionErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 /** node-postgres reports a dropped or never-made connection with these messages and no code. */
 const connectionMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)/;
 
+type ErrorFields = { code?: unknown; message?: unknown };
+
+/** Whether `test` holds for `error` or anything it wraps: causes and aggregated errors, as drivers and services wrap them. */
+function anyInChain(error: unknown, test: (fields: ErrorFields) => boolean, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  if (test(error as ErrorFields)) return true;
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+  if (Array.isArray(errors) && errors.some((inner) => anyInChain(inner, test, depth + 1))) return true;
+  return anyInChain(cause, test, depth + 1);
+}
+
 /**
  * The database cannot serve right now, as opposed to refusing this request:
  * a socket error, SQLSTATE class 08 (connection exception), 57P01–57P03
  * (shutting down, crashed, not accepting connections yet), class 53
  * (disk full, out of memory, too many connections), 25006 (a read-only
  * standby after failover) or 58030 (I/O error in the data directory).
- * Causes and aggregated errors are followed, as drivers and services wrap them.
  */
-export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (connectionErrnos.has(code) || /^(08|53)...$/.test(code) || /^57P0[123]$/.test(code) || code === '25006' || code === '58030')) return true;
-  if (typeof message === 'string' && connectionMessages.test(message)) return true;
-  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
-  return isDatabaseUnavailable(cause, depth + 1);
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return anyInChain(
+    error,
+    ({ code, message }) =>
+      (typeof code === 'string' && (connectionErrnos.has(code) || /^(08|53)...$/.test(code) || /^57P0[123]$/.test(code) || code === '25006' || code === '58030')) ||
+      (typeof message === 'string' && connectionMessages.test(message)),
+  );
 }
 
-/** SQLSTATE 53100 (disk full) or 58030 (I/O error, such as a read-only file system), however deeply wrapped: the operator has to act, not just wait. */
-function isOutOfStorage(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (code === '53100' || code === '58030') return true;
-  if (Array.isArray(errors) && errors.some((inner) => isOutOfStorage(inner, depth + 1))) return true;
-  return isOutOfStorage(cause, depth + 1);
-}
+/** SQLSTATE 53100 (disk full) or 58030 (I/O error, such as a read-only file system): the operator has to act, not just wait. */
+const isOutOfStorage = (error: unknown) => anyInChain(error, ({ code }) => code === '53100' || code === '58030');
 
 /**
  * The one place where errors become HTTP responses. Services throw coded

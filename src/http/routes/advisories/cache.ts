@@ -1,11 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { renderKey, type RenderCache } from '../../render-cache.ts';
 
 // Public advisory reads are the most-read endpoints: shared caches may keep them for five minutes, and clients revalidate cheaply.
 const PUBLIC_CACHE = 'public, max-age=300';
 
-/** A strong entity tag for these exact bytes; renderings kept in the render cache keep theirs, so it is hashed once per render. */
-export const entityTag = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url')}"`;
+const entityTag = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url')}"`;
+
+export interface Rendering {
+  body: string;
+  modified: Date | undefined;
+  etag: string;
+}
+
+/** A public rendering through the render cache, kept with its entity tag, so a cache hit neither queries nor hashes. */
+export function cachedRendering(cache: RenderCache, request: FastifyRequest, render: () => Promise<{ body: string; modified: Date | undefined }>): Promise<Rendering> {
+  return cache.remember(renderKey(request), async () => {
+    const { body, modified } = await render();
+    return { body, modified, etag: entityTag(body) };
+  });
+}
+
+export const sendRendering = (request: FastifyRequest, reply: FastifyReply, rendering: Rendering, contentType: string) =>
+  sendCacheable(request, reply, rendering.body, contentType, rendering.modified, rendering.etag);
 
 /** Does an If-None-Match list name this entity tag? Weak comparison, as RFC 9110 §13.1.2 prescribes for it. */
 function matches(header: string | undefined, etag: string): boolean {
