@@ -47,10 +47,16 @@ describe('report page in a real browser', () => {
     await server?.close();
   });
 
+  /** The triager, signed in, on a report's page. */
+  async function openReport(reportId: string) {
+    const opened = await watchedPage(browser);
+    await signInInPage(opened.page, server, clock, triager);
+    await opened.page.goto(`${server.url}/reports/${reportId}`);
+    return opened;
+  }
+
   it('shows the policy’s verdict on the version, and a possible duplicate that leads to the other report', { timeout: 60_000 }, async () => {
-    const { page, watch } = await watchedPage(browser);
-    await signInInPage(page, server, clock, triager);
-    await page.goto(`${server.url}/reports/${second.id}`);
+    const { page, watch } = await openReport(second.id);
     const affected = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Affected versions' }) });
     await affected.getByText('Unsupported version').waitFor();
     await affected.getByText('outside the policy’s supported versions').waitFor();
@@ -69,9 +75,7 @@ describe('report page in a real browser', () => {
   });
 
   it('scores CVSS 4.0 live as metrics are chosen, saves the vector, and the severity follows', { timeout: 60_000 }, async () => {
-    const { page, watch } = await watchedPage(browser);
-    await signInInPage(page, server, clock, triager);
-    await page.goto(`${server.url}/reports/${first.id}`);
+    const { page, watch } = await openReport(first.id);
     const cvss = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'CVSS' }) });
     await cvss.getByLabel('CVSS 4.0').check();
     const choices: Array<[string, string]> = [
@@ -99,9 +103,7 @@ describe('report page in a real browser', () => {
   });
 
   it('marks internal notes as team-only, and the reporter sees the reply but never the note', { timeout: 60_000 }, async () => {
-    const { page, watch } = await watchedPage(browser);
-    await signInInPage(page, server, clock, triager);
-    await page.goto(`${server.url}/reports/${first.id}`);
+    const { page, watch } = await openReport(first.id);
     await page.getByLabel('Internal note (team only)').check();
     await page.getByRole('textbox', { name: 'Internal note' }).fill('Same root cause as the search endpoint; fix both together.');
     await page.getByRole('button', { name: 'Add internal note' }).click();

@@ -35,6 +35,7 @@ describe.skipIf(!canMount)('embedded database on a full or read-only disk', () =
   let server: ServeProcess | undefined;
   let env: NodeJS.ProcessEnv;
   let base: string;
+  let owner: { authorization: string };
   const acknowledged: Array<{ id: string; token: string; sha256: string }> = [];
 
   afterAll(async () => {
@@ -71,7 +72,7 @@ describe.skipIf(!canMount)('embedded database on a full or read-only disk', () =
     const [, token] = await server.waitForOutput(/setup#token=(emb_setup_[A-Za-z0-9_-]+)/, 60_000);
     const setup = await fetch(`${base}/api/v1/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, email: 'owner@example.org', password: 'correct horse battery staple' }) });
     expect(setup.status).toBe(201);
-    const owner = { authorization: `Bearer ${((await setup.json()) as { apiToken: string }).apiToken}` };
+    owner = { authorization: `Bearer ${((await setup.json()) as { apiToken: string }).apiToken}` };
     const created = await fetch(`${base}/api/v1/projects`, { method: 'POST', headers: { ...owner, 'content-type': 'application/json' }, body: JSON.stringify({ policy: (await examplePolicyExpiringIn('payqi')).text }) });
     expect(created.status).toBe(201);
 
@@ -114,6 +115,9 @@ describe.skipIf(!canMount)('embedded database on a full or read-only disk', () =
 
     execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
     server = await startServe(env, base);
+    // Exactly the acknowledged reports exist: nothing of a refused submission was kept.
+    const listed = (await (await fetch(`${base}/api/v1/projects/payqi/reports?limit=200`, { headers: owner })).json()) as { reports: Array<{ id: string }> };
+    expect(listed.reports.map((r) => r.id).sort()).toEqual(acknowledged.map((r) => r.id).sort());
     for (const report of acknowledged) {
       const reporter = { authorization: `Bearer ${report.token}` };
       const portal = await fetch(`${base}/api/v1/portal/report`, { headers: reporter });
